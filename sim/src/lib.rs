@@ -1,0 +1,246 @@
+//! A virtual Fibocom L610 LTE module.
+//!
+//! [`Sim`] answers AT commands on a pseudo-terminal (or an in-memory socket pair) the way the
+//! real module does: echo, `\r\n`-framed responses and URCs, the `>` data prompt, the
+//! `+GTSSL*` commands of Fibocom's SSL manual and the `+MIP*` socket commands, with real
+//! TCP and TLS (OpenSSL) connections behind the sockets. [`Faults`] makes it misbehave on
+//! purpose so a driver's recovery paths can be tested.
+//!
+//! It shares no code with the `l610` driver, so a misreading of the protocol in one cannot
+//! hide the same misreading in the other.
+//!
+//! ```no_run
+//! let sim = l610_sim::Sim::start_pty(l610_sim::SimConfig::default())?;
+//! println!("module on {}", sim.pty_path().unwrap().display());
+//! # Ok::<(), std::io::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod clock;
+mod commands;
+mod config;
+mod engine;
+mod faults;
+mod line;
+mod output;
+mod pem;
+mod port;
+mod pty;
+mod socket;
+mod state;
+mod tls;
+
+use std::collections::VecDeque;
+use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub use config::SimConfig;
+pub use faults::Faults;
+
+use engine::{Engine, Event};
+use faults::FaultFlags;
+use output::Output;
+use port::Port;
+use state::{ModuleState, Shared};
+
+/// A snapshot of the module's state, for tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimState {
+    /// Command echo (`ATE`).
+    pub echo: bool,
+    /// `+GTSSLMODE`: 0 no verification, 1 verify the server.
+    pub verify: u8,
+    /// `+GTSSLVER` (0..=4).
+    pub ssl_version: u8,
+    /// `+GTSSLCIPHER` ids enabled, ascending; empty means the defaults.
+    pub ciphers: Vec<u8>,
+    /// Loaded `CERTFILE`s (0 or 1).
+    pub cert_files: usize,
+    /// Loaded `KEYFILE`s (0 or 1).
+    pub key_files: usize,
+    /// Loaded `TRUSTFILE`s (0..=40).
+    pub trust_files: usize,
+    /// `+GTSET="IPRFMT"` (0 or 2).
+    pub iprfmt: u8,
+    /// `+MIPCALL` context active.
+    pub pdp_active: bool,
+    /// Socket ids with an open connection, ascending.
+    pub open_sockets: Vec<u8>,
+    /// How many times the module has booted (1 after start).
+    pub boots: u32,
+    /// `+GTSSLERR` of the last SSL connection; 0 = no error.
+    pub last_ssl_error: i32,
+    /// The module clock (`+CCLK`) as Unix seconds.
+    pub clock_unix: i64,
+}
+
+/// A running virtual L610. Dropping it stops the module: its threads end and its end of the
+/// line is closed.
+pub struct Sim {
+    shared: Shared,
+    faults: Faults,
+    output: Arc<Output>,
+    events: Sender<Event>,
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+    pty_path: Option<PathBuf>,
+    /// Held so the master never sees a hang-up when the host closes the path.
+    _slave: Option<OwnedFd>,
+}
+
+impl std::fmt::Debug for Sim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sim")
+            .field("pty_path", &self.pty_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sim {
+    /// Starts a module on a new pseudo-terminal; the host opens [`Sim::pty_path`].
+    pub fn start_pty(config: SimConfig) -> io::Result<Sim> {
+        let pty = pty::open()?;
+        Sim::start(
+            config,
+            Port::new(pty.master)?,
+            Some(pty.path),
+            Some(pty.slave),
+        )
+    }
+
+    /// Starts a module on one end of a socket pair and returns the host's end.
+    pub fn start_in_memory(config: SimConfig) -> io::Result<(Sim, UnixStream)> {
+        let (module, host) = UnixStream::pair()?;
+        let sim = Sim::start(config, Port::new(OwnedFd::from(module))?, None, None)?;
+        Ok((sim, host))
+    }
+
+    fn start(
+        config: SimConfig,
+        port: Port,
+        pty_path: Option<PathBuf>,
+        slave: Option<OwnedFd>,
+    ) -> io::Result<Sim> {
+        let shared: Shared = Arc::new(Mutex::new(ModuleState::new(config.echo)));
+        let output = Output::new();
+        let flags = Arc::new(FaultFlags::default());
+        let stop = Arc::new(AtomicBool::new(false));
+        let (events, rx) = mpsc::channel();
+        let mut threads = Vec::new();
+        threads.push(output.spawn_writer(port.clone(), config.baud)?);
+
+        let reader = {
+            let events = events.clone();
+            let stop = stop.clone();
+            std::thread::Builder::new()
+                .name("l610-sim-rx".into())
+                .spawn(move || {
+                    let mut buf = vec![0u8; 8192];
+                    while !stop.load(Ordering::SeqCst) {
+                        match port.read(&mut buf) {
+                            Ok(None) => {}
+                            // The host's end of a socket pair is gone.
+                            Ok(Some(0)) | Err(_) => break,
+                            Ok(Some(n)) => {
+                                if events.send(Event::Input(buf[..n].to_vec())).is_err() {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                })?
+        };
+        threads.push(reader);
+
+        let engine = Engine {
+            config,
+            shared: shared.clone(),
+            output: output.clone(),
+            flags: flags.clone(),
+            events: rx,
+            input: VecDeque::new(),
+            line: Default::default(),
+        };
+        threads.push(
+            std::thread::Builder::new()
+                .name("l610-sim-at".into())
+                .spawn(move || engine.run())?,
+        );
+
+        let faults = Faults {
+            flags,
+            output: output.clone(),
+            events: events.clone(),
+        };
+        Ok(Sim {
+            shared,
+            faults,
+            output,
+            events,
+            stop,
+            threads,
+            pty_path,
+            _slave: slave,
+        })
+    }
+
+    /// The pty slave path (e.g. `/dev/pts/7`); `None` for an in-memory module.
+    pub fn pty_path(&self) -> Option<&Path> {
+        self.pty_path.as_deref()
+    }
+
+    /// The fault-injection handle.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// Like pulling power: all volatile state is lost, the boot URCs are printed again and
+    /// echo is back on. Returns once the module has booted.
+    pub fn power_cycle(&self) {
+        let (tx, rx) = mpsc::channel();
+        if self.events.send(Event::Reboot(Some(tx))).is_ok() {
+            let _ = rx.recv_timeout(Duration::from_secs(5));
+        }
+    }
+
+    /// A snapshot of the module's state.
+    pub fn state(&self) -> SimState {
+        let st = self.shared.lock().unwrap();
+        SimState {
+            echo: st.echo,
+            verify: st.verify,
+            ssl_version: st.ssl_version,
+            ciphers: st.ciphers.iter().copied().collect(),
+            cert_files: st.cert_files.len(),
+            key_files: st.key_files.len(),
+            trust_files: st.trust_files.len(),
+            iprfmt: st.iprfmt,
+            pdp_active: st.pdp_active,
+            open_sockets: st.open_ids(),
+            boots: st.boots,
+            last_ssl_error: st.last_ssl_error,
+            clock_unix: st.clock.now_unix(),
+        }
+    }
+
+    /// Stops the module (the same as dropping it).
+    pub fn stop(self) {}
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.output.stop();
+        let _ = self.events.send(Event::Stop);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! One `+MIPOPEN` socket: the connect thread, the receive loop that turns incoming bytes into
+//! `+MIPRTCP` URCs, and the send path of `+MIPSEND`. The stream is non-blocking and shared
+//! behind a mutex; both directions wait in poll without holding the lock, so a send never
+//! waits for a receive or the other way round.
+
+use std::io::{self, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use openssl::ssl::SslStream;
+
+use crate::output::Output;
+use crate::port::poll;
+use crate::state::{Shared, Slot};
+use crate::tls::{self, code, TlsSettings};
+
+/// The module never puts more than this in one `+MIPRTCP` URC.
+const URC_CHUNK: usize = 1460;
+
+enum Stream {
+    Tcp(TcpStream),
+    Tls(SslStream<TcpStream>),
+}
+
+impl Stream {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Tcp(s) => s,
+            Stream::Tls(s) => s.get_ref(),
+        }
+    }
+}
+
+pub(crate) struct Connection {
+    stream: Mutex<Stream>,
+    fd: RawFd,
+    closed: AtomicBool,
+}
+
+impl Connection {
+    /// Closed by the host (`+MIPCLOSE`, `+MIPCALL=0`, power loss): the receive loop ends
+    /// without reporting anything.
+    pub(crate) fn close(&self) {
+        if self.closed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let mut stream = self.stream.lock().unwrap();
+        if let Stream::Tls(s) = &mut *stream {
+            // Best effort close_notify; the socket is non-blocking so this cannot hang.
+            let _ = s.shutdown();
+        }
+        let _ = stream.tcp().shutdown(std::net::Shutdown::Both);
+    }
+
+    fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn send(&self, mut data: &[u8]) -> io::Result<()> {
+        while !data.is_empty() {
+            if self.is_closed() {
+                return Err(io::ErrorKind::NotConnected.into());
+            }
+            let r = {
+                let mut stream = self.stream.lock().unwrap();
+                match &mut *stream {
+                    Stream::Tcp(s) => s.write(data),
+                    Stream::Tls(s) => s.write(data),
+                }
+            };
+            match r {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => data = &data[n..],
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    poll(self.fd, libc::POLLOUT, 50)?;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a `+MIPOPEN` asks for.
+pub(crate) struct OpenRequest {
+    pub(crate) id: u8,
+    pub(crate) token: u64,
+    pub(crate) boots: u32,
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) tls: Option<TlsSettings>,
+    pub(crate) timeout: Duration,
+}
+
+pub(crate) fn spawn_open(shared: Shared, output: Arc<Output>, req: OpenRequest) {
+    let spawned = std::thread::Builder::new()
+        .name(format!("l610-sim-sock{}", req.id))
+        .spawn({
+            let shared = shared.clone();
+            let output = output.clone();
+            move || run(shared, output, req)
+        });
+    if spawned.is_err() {
+        log::error!("l610-sim: cannot start a socket thread");
+    }
+}
+
+fn connect(req: &OpenRequest) -> Result<Stream, i32> {
+    let ctx = match &req.tls {
+        Some(s) => Some(tls::context(s)?),
+        None => None,
+    };
+    let addrs = (req.host.as_str(), req.port)
+        .to_socket_addrs()
+        .map_err(|_| code::CONNECT)?;
+    let mut tcp = None;
+    for addr in addrs {
+        if let Ok(s) = TcpStream::connect_timeout(&addr, req.timeout) {
+            tcp = Some(s);
+            break;
+        }
+    }
+    let tcp = tcp.ok_or(code::CONNECT)?;
+    let _ = tcp.set_nodelay(true);
+    let stream = match ctx {
+        Some(ctx) => {
+            let _ = tcp.set_read_timeout(Some(req.timeout));
+            let _ = tcp.set_write_timeout(Some(req.timeout));
+            Stream::Tls(tls::handshake(&ctx, tcp)?)
+        }
+        None => Stream::Tcp(tcp),
+    };
+    let tcp = stream.tcp();
+    let _ = tcp.set_read_timeout(None);
+    let _ = tcp.set_write_timeout(None);
+    tcp.set_nonblocking(true).map_err(|_| code::UNKNOWN)?;
+    Ok(stream)
+}
+
+fn run(shared: Shared, output: Arc<Output>, req: OpenRequest) {
+    let result = connect(&req);
+    let id = req.id;
+    let conn = {
+        let mut st = shared.lock().unwrap();
+        if st.boots != req.boots || !matches!(st.slot(id), Slot::Connecting(t) if *t == req.token) {
+            // Closed, deactivated or rebooted while dialling: nobody wants to hear of it.
+            return;
+        }
+        match result {
+            Ok(stream) => {
+                let fd = stream.tcp().as_raw_fd();
+                let conn = Arc::new(Connection {
+                    stream: Mutex::new(stream),
+                    fd,
+                    closed: AtomicBool::new(false),
+                });
+                *st.slot(id) = Slot::Open(req.token, conn.clone());
+                if req.tls.is_some() {
+                    st.last_ssl_error = 0;
+                }
+                output.urc(&format!("+MIPOPEN: {id},1"));
+                conn
+            }
+            Err(code) => {
+                *st.slot(id) = Slot::Free;
+                if req.tls.is_some() {
+                    st.last_ssl_error = code;
+                }
+                output.urc(&format!("+MIPOPEN: {id},0"));
+                return;
+            }
+        }
+    };
+    receive(&shared, &output, &req, &conn);
+}
+
+fn receive(shared: &Shared, output: &Output, req: &OpenRequest, conn: &Arc<Connection>) {
+    let id = req.id;
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut reset = false;
+    loop {
+        if conn.is_closed() {
+            return;
+        }
+        let pending = match &*conn.stream.lock().unwrap() {
+            // Decrypted bytes already inside OpenSSL are invisible to poll.
+            Stream::Tls(s) => s.ssl().pending() > 0,
+            Stream::Tcp(_) => false,
+        };
+        if !pending && !matches!(poll(conn.fd, libc::POLLIN, 50), Ok(true)) {
+            continue;
+        }
+        let r = {
+            let mut stream = conn.stream.lock().unwrap();
+            match &mut *stream {
+                Stream::Tcp(s) => s.read(&mut buf),
+                Stream::Tls(s) => s.read(&mut buf),
+            }
+        };
+        let n = match r {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) =>
+            {
+                continue
+            }
+            Err(_) => {
+                reset = true;
+                break;
+            }
+        };
+        let iprfmt = shared.lock().unwrap().iprfmt;
+        let data = &buf[..n];
+        let mut off = 0;
+        while off < n {
+            let chunk = &data[off..(off + URC_CHUNK).min(n)];
+            let unit = if iprfmt == 2 {
+                let mut u = format!("\r\n+MIPRTCP: {id},{},", chunk.len()).into_bytes();
+                u.extend_from_slice(chunk);
+                u.extend_from_slice(b"\r\n");
+                u
+            } else {
+                // The second field mimics the module's unexplained count: what is still
+                // queued including this chunk, so it is not the chunk length.
+                format!(
+                    "\r\n+MIPRTCP: {id},{},{}\r\n",
+                    n - off,
+                    hex::encode_upper(chunk)
+                )
+                .into_bytes()
+            };
+            if !output.data_urc(&unit, &|| !conn.is_closed()) {
+                return;
+            }
+            off += chunk.len();
+        }
+    }
+    let mut st = shared.lock().unwrap();
+    if conn.is_closed() || st.boots != req.boots {
+        return;
+    }
+    if matches!(st.slot(id), Slot::Open(t, _) if *t == req.token) {
+        *st.slot(id) = Slot::Free;
+        conn.closed.store(true, Ordering::SeqCst);
+        if reset && req.tls.is_some() {
+            st.last_ssl_error = code::CLOSED_BY_SERVER;
+        }
+        output.urc(&format!("+MIPSTAT: {id},2"));
+    }
+}
