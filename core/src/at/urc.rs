@@ -1,0 +1,170 @@
+//! Unsolicited result codes: lines the module sends on its own, typed.
+
+use super::params::{int, split, unquote};
+
+/// An unsolicited line from the module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Urc {
+    /// A boot line (`AT command ready`): the module (re)started, echo is on, SSL state is lost.
+    Boot(String),
+    /// `+SIM READY`, `+SIM DROP`, ...: the SIM's status word.
+    Sim(String),
+    /// `+MIPCALL: <ip>` after activation, `+MIPCALL: 0` after deactivation.
+    MipCall(String),
+    /// `+MIPOPEN: <id>,<state>`: the result of opening socket `id` (1 connected, 0 failed).
+    MipOpen {
+        /// Socket id 1–6.
+        id: u8,
+        /// Whether the connection (and handshake) succeeded.
+        connected: bool,
+    },
+    /// `+MIPCLOSE: <id>[,<x>]`: socket closed. The second field's meaning is not documented
+    /// (the manual shows 1, drivers see 0); it is kept only as a diagnostic.
+    MipClose {
+        /// Socket id.
+        id: u8,
+        /// The undocumented second field, if present.
+        detail: Option<i64>,
+    },
+    /// `+MIPSTAT: <id>,<n>[,<acked>]`: 0 ACK indication, 1 broken stack, 2 closed by peer.
+    MipStat {
+        /// Socket id.
+        id: u8,
+        /// The status number.
+        status: u8,
+        /// Acknowledged byte count, when given.
+        acked: Option<u64>,
+    },
+    /// `+MIPRTCP: <id>,<n>,<data>`: data received on socket `id`, already decoded (hex or raw).
+    MipRtcp {
+        /// Socket id.
+        id: u8,
+        /// The second field as sent; in hex format it is *not* the payload length.
+        n: u32,
+        /// The payload bytes.
+        data: Vec<u8>,
+    },
+    /// Any other line: kept as text, nothing is dropped.
+    Other(String),
+}
+
+/// Is this line one the module prints when it boots?
+pub fn is_boot(line: &str) -> bool {
+    matches!(line.trim(), "AT command ready" | "RDY")
+}
+
+/// Type a URC line. Lines that do not parse are kept whole as [`Urc::Other`].
+pub fn parse(line: &str) -> Urc {
+    if is_boot(line) {
+        return Urc::Boot(line.trim().to_owned());
+    }
+    if let Some(rest) = line.strip_prefix("+SIM ") {
+        return Urc::Sim(rest.trim().to_owned());
+    }
+    let Some((name, params)) = line.split_once(':') else {
+        return Urc::Other(line.to_owned());
+    };
+    let p = split(params);
+    let id = || p.first().and_then(|s| int::<u8>(s));
+    let typed = match name.trim() {
+        "+MIPCALL" => Some(Urc::MipCall(unquote(params).to_owned())),
+        "+MIPOPEN" if p.len() == 2 => id().zip(int::<u8>(p[1])).map(|(id, s)| Urc::MipOpen {
+            id,
+            connected: s == 1,
+        }),
+        "+MIPCLOSE" => id().map(|id| Urc::MipClose {
+            id,
+            detail: p.get(1).and_then(|s| int(s)),
+        }),
+        "+MIPSTAT" if p.len() >= 2 => id().zip(int::<u8>(p[1])).map(|(id, status)| Urc::MipStat {
+            id,
+            status,
+            acked: p.get(2).and_then(|s| int(s)),
+        }),
+        "+MIPRTCP" => parse_hex_data(params),
+        _ => None,
+    };
+    typed.unwrap_or_else(|| Urc::Other(line.to_owned()))
+}
+
+/// `+MIPRTCP: <id>,<n>,<HEX>` in IPRFMT 0: the payload length comes from the hex itself.
+fn parse_hex_data(params: &str) -> Option<Urc> {
+    let mut it = params.splitn(3, ',');
+    let id = it.next()?.trim().parse().ok()?;
+    let n = it.next()?.trim().parse().ok()?;
+    let data = hex::decode(it.next()?.trim()).ok()?;
+    Some(Urc::MipRtcp { id, n, data })
+}
+
+/// `+MIPRTCP: <id>,<len>` header of a raw (IPRFMT 2) payload.
+pub fn parse_raw_data(header: &[u8], data: Vec<u8>) -> Urc {
+    let text = String::from_utf8_lossy(header);
+    let parsed = text.strip_prefix("+MIPRTCP:").and_then(|p| {
+        let (id, n) = p.split_once(',')?;
+        Some((id.trim().parse().ok()?, n.trim().parse().ok()?))
+    });
+    match parsed {
+        Some((id, n)) => Urc::MipRtcp { id, n, data },
+        None => Urc::Other(format!("{text},<{} bytes>", data.len())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_urcs() {
+        assert_eq!(
+            parse("+MIPOPEN: 1,1"),
+            Urc::MipOpen {
+                id: 1,
+                connected: true
+            }
+        );
+        assert_eq!(
+            parse("+MIPCLOSE: 1,1"),
+            Urc::MipClose {
+                id: 1,
+                detail: Some(1)
+            }
+        );
+        assert_eq!(
+            parse("+MIPCLOSE: 2"),
+            Urc::MipClose {
+                id: 2,
+                detail: None
+            }
+        );
+        assert_eq!(
+            parse("+MIPSTAT: 3,2"),
+            Urc::MipStat {
+                id: 3,
+                status: 2,
+                acked: None
+            }
+        );
+        assert_eq!(
+            parse("+MIPCALL: 10.109.197.168"),
+            Urc::MipCall("10.109.197.168".into())
+        );
+        assert_eq!(
+            parse("+MIPRTCP: 1,201,350A57"),
+            Urc::MipRtcp {
+                id: 1,
+                n: 201,
+                data: vec![0x35, 0x0a, 0x57]
+            }
+        );
+        assert_eq!(
+            parse("AT command ready"),
+            Urc::Boot("AT command ready".into())
+        );
+        assert_eq!(parse("+SIM READY"), Urc::Sim("READY".into()));
+        assert_eq!(
+            parse("+MIPRTCP: 1,2,XYZ"),
+            Urc::Other("+MIPRTCP: 1,2,XYZ".into())
+        );
+    }
+}

@@ -1,0 +1,198 @@
+//! Settings of a [`Modem`](crate::Modem) and the builder that opens one.
+
+use std::fmt;
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use crate::at::TraceSink;
+use crate::error::{Error, Result};
+use crate::Modem;
+
+/// Timeouts, bounds and the trace sink. Defaults follow the manual and field reports (see each).
+#[derive(Clone)]
+pub struct Config {
+    /// Final result of an ordinary command (the manual says < 1 s): 5 s.
+    pub command_timeout: Duration,
+    /// `OK` after a `+GTSSLFILE` upload (15 s seen on hardware): 20 s.
+    pub upload_timeout: Duration,
+    /// `+MIPOPEN: <id>,<state>` after `AT+MIPOPEN`, handshake included (~65 s seen): 75 s.
+    pub open_timeout: Duration,
+    /// `+MIPCALL: <ip>` after activation (30–150 s seen): 150 s.
+    pub pdp_timeout: Duration,
+    /// The `>` prompt after `+GTSSLFILE=`/`+MIPSEND=`: 5 s, then ESC cancels data mode.
+    pub prompt_timeout: Duration,
+    /// After a timeout the line must be quiet this long before the next command: 150 ms.
+    pub quiet_period: Duration,
+    /// ... but the drain never takes longer than this: 2 s.
+    pub drain_limit: Duration,
+    /// Unhandled URCs kept: 256 (the oldest are dropped and counted beyond).
+    pub urc_capacity: usize,
+    /// Received bytes kept per socket while the application is not reading: 1 MiB.
+    pub socket_buffer: usize,
+    /// Longest line accepted (a hex `+MIPRTCP` line is twice its payload): 64 KiB.
+    pub max_line: usize,
+    /// Largest single `AT+MIPSEND` (drivers keep it ≤ 1400): 1400 bytes.
+    pub send_chunk: usize,
+    /// Optional trace sink; the trace also goes to `log` (target `l610::trace`).
+    pub trace_sink: Option<TraceSink>,
+    /// Send `AT` on open until the module answers (syncs a line with garbage on it): true.
+    pub probe_on_open: bool,
+    pub(crate) join_reader: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            command_timeout: Duration::from_secs(5),
+            upload_timeout: Duration::from_secs(20),
+            open_timeout: Duration::from_secs(75),
+            pdp_timeout: Duration::from_secs(150),
+            prompt_timeout: Duration::from_secs(5),
+            quiet_period: Duration::from_millis(150),
+            drain_limit: Duration::from_secs(2),
+            urc_capacity: 256,
+            socket_buffer: 1 << 20,
+            max_line: 64 * 1024,
+            send_chunk: 1400,
+            trace_sink: None,
+            probe_on_open: true,
+            join_reader: true,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("command_timeout", &self.command_timeout)
+            .field("upload_timeout", &self.upload_timeout)
+            .field("open_timeout", &self.open_timeout)
+            .field("pdp_timeout", &self.pdp_timeout)
+            .field("prompt_timeout", &self.prompt_timeout)
+            .field("urc_capacity", &self.urc_capacity)
+            .field("socket_buffer", &self.socket_buffer)
+            .field("send_chunk", &self.send_chunk)
+            .field("trace_sink", &self.trace_sink.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opens a [`Modem`]: `Modem::builder().command_timeout(..).open("/dev/ttyUSB0", 115200)`.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct ModemBuilder {
+    config: Config,
+}
+
+macro_rules! setter {
+    ($(#[$doc:meta])* $name:ident: $ty:ty) => {
+        $(#[$doc])*
+        pub fn $name(mut self, value: $ty) -> Self {
+            self.config.$name = value;
+            self
+        }
+    };
+}
+
+impl ModemBuilder {
+    setter!(/// See [`Config::command_timeout`].
+        command_timeout: Duration);
+    setter!(/// See [`Config::upload_timeout`].
+        upload_timeout: Duration);
+    setter!(/// See [`Config::open_timeout`].
+        open_timeout: Duration);
+    setter!(/// See [`Config::pdp_timeout`].
+        pdp_timeout: Duration);
+    setter!(/// See [`Config::prompt_timeout`].
+        prompt_timeout: Duration);
+    setter!(/// See [`Config::quiet_period`].
+        quiet_period: Duration);
+    setter!(/// See [`Config::drain_limit`].
+        drain_limit: Duration);
+    setter!(/// See [`Config::urc_capacity`].
+        urc_capacity: usize);
+    setter!(/// See [`Config::socket_buffer`].
+        socket_buffer: usize);
+    setter!(/// See [`Config::max_line`].
+        max_line: usize);
+    setter!(/// See [`Config::send_chunk`].
+        send_chunk: usize);
+    setter!(/// See [`Config::probe_on_open`].
+        probe_on_open: bool);
+
+    /// Also send every trace event to `sink`.
+    pub fn trace(mut self, sink: impl Fn(&crate::at::TraceEvent) + Send + Sync + 'static) -> Self {
+        self.config.trace_sink = Some(std::sync::Arc::new(sink));
+        self
+    }
+
+    /// Replace the whole configuration.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Open a serial port (8N1, no flow control) by path.
+    pub fn open(self, path: &str, baud: u32) -> Result<Modem> {
+        let port_err = |e: serialport::Error| Error::Port {
+            path: path.to_owned(),
+            message: e.to_string(),
+        };
+        // The short read timeout lets the reader thread notice a close; writes ride it out.
+        let port = serialport::new(path, baud)
+            .timeout(Duration::from_millis(50))
+            .open_native()
+            .map_err(port_err)?;
+        let writer = port.try_clone_native().map_err(port_err)?;
+        Modem::start(Box::new(port), Box::new(writer), self.config)
+    }
+
+    /// Drive the module over any byte stream that can be split in two (a pty, a Unix socket, a
+    /// TCP serial bridge).
+    pub fn connect<T: Transport>(self, transport: T) -> Result<Modem> {
+        let (reader, writer) = transport.split()?;
+        Modem::start(reader, writer, self.config)
+    }
+
+    /// Drive the module over separate read and write halves. A reader without a read timeout
+    /// cannot be stopped: the reader thread then ends when the transport does.
+    pub fn connect_halves(
+        mut self,
+        reader: impl Read + Send + 'static,
+        writer: impl Write + Send + 'static,
+    ) -> Result<Modem> {
+        self.config.join_reader = false;
+        Modem::start(Box::new(reader), Box::new(writer), self.config)
+    }
+}
+
+/// A byte stream the engine can split into a read half (for its reader thread) and a write half.
+pub trait Transport {
+    /// Split into halves. The read half should time out every few tens of milliseconds so the
+    /// reader thread can stop when the modem is dropped.
+    fn split(self) -> std::io::Result<(Box<dyn Read + Send>, Box<dyn Write + Send>)>;
+}
+
+impl Transport for std::os::unix::net::UnixStream {
+    fn split(self) -> std::io::Result<(Box<dyn Read + Send>, Box<dyn Write + Send>)> {
+        self.set_read_timeout(Some(Duration::from_millis(50)))?;
+        Ok((Box::new(self.try_clone()?), Box::new(self)))
+    }
+}
+
+impl Transport for std::net::TcpStream {
+    fn split(self) -> std::io::Result<(Box<dyn Read + Send>, Box<dyn Write + Send>)> {
+        self.set_read_timeout(Some(Duration::from_millis(50)))?;
+        self.set_nodelay(true)?;
+        Ok((Box::new(self.try_clone()?), Box::new(self)))
+    }
+}
+
+impl Transport for serialport::TTYPort {
+    fn split(mut self) -> std::io::Result<(Box<dyn Read + Send>, Box<dyn Write + Send>)> {
+        use serialport::SerialPort;
+        self.set_timeout(Duration::from_millis(50))?;
+        let writer = self.try_clone_native()?;
+        Ok((Box::new(self), Box::new(writer)))
+    }
+}

@@ -1,0 +1,195 @@
+//! One error type for the whole crate.
+//!
+//! Every variant has a stable [`ErrorKind`] so that the Python and C bindings can map errors 1:1
+//! (an exception class, a status code) without matching on message text.
+
+use std::time::Duration;
+
+use crate::ssl::SslErrorCode;
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while driving the module.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value given by the caller was refused before anything was sent to the module.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+
+    /// A module limit would be exceeded (e.g. a 41st TRUSTFILE); checked before the upload.
+    #[error("module limit reached: {0}")]
+    LimitReached(String),
+
+    /// The module did not answer in time. The engine has drained the line since.
+    #[error("timeout after {after:?} waiting for {waiting_for}")]
+    Timeout {
+        /// What was awaited: a command's final result, the `>` prompt, a URC.
+        waiting_for: String,
+        /// How long the engine waited.
+        after: Duration,
+    },
+
+    /// The module answered `ERROR`.
+    #[error("module answered ERROR to {command}")]
+    AtError {
+        /// The command line that failed (without key material).
+        command: String,
+    },
+
+    /// The module answered `+CME ERROR: <n>` (numeric) or `+CME ERROR: <text>` (verbose).
+    #[error("module answered +CME ERROR: {} to {command}", .text.as_deref().map(str::to_owned).unwrap_or_else(|| .code.map(|c| c.to_string()).unwrap_or_default()))]
+    Cme {
+        /// The command line that failed.
+        command: String,
+        /// The numeric code, when the module reported one.
+        code: Option<u16>,
+        /// The verbose text, when the module reported one (`AT+CMEE=2`).
+        text: Option<String>,
+    },
+
+    /// A TLS connection failed; `code` is what `AT+GTSSLERR?` reported.
+    #[error("TLS connection failed: +GTSSLERR: {} ({}): {diagnosis}", .code.code(), .code.meaning())]
+    Ssl {
+        /// The module's error code.
+        code: SslErrorCode,
+        /// A plain-language diagnosis built from the module's state (trust files, clock).
+        diagnosis: String,
+    },
+
+    /// A socket or PDP context failed without an SSL error code (plain TCP, `+MIPSTAT`).
+    #[error("connection failed: {0}")]
+    ConnectionFailed(String),
+
+    /// The module's clock is too far from the host's for certificate verification to work.
+    #[error("module clock {module} is {skew_hours} hours off the host clock {host}; certificate verification would fail (set it with set_clock_from_host)")]
+    ClockSkew {
+        /// The module's clock as read with `AT+CCLK?`.
+        module: String,
+        /// The host's clock (UTC).
+        host: String,
+        /// The difference in whole hours.
+        skew_hours: i64,
+    },
+
+    /// The module restarted (boot URC seen): echo is back on and all SSL state is lost.
+    #[error("the module restarted during {during}; its SSL settings and files are lost")]
+    ModuleReset {
+        /// The command in flight, or "idle".
+        during: String,
+    },
+
+    /// The socket or the modem is closed.
+    #[error("closed: {0}")]
+    Closed(String),
+
+    /// Received data was dropped because a bounded buffer was full.
+    #[error("{dropped} bytes dropped because the receive buffer of socket {socket} was full")]
+    Overflow {
+        /// Socket id.
+        socket: u8,
+        /// How many bytes were dropped.
+        dropped: u64,
+    },
+
+    /// The module answered something this driver cannot make sense of.
+    #[error("unexpected response to {command}: {response:?}")]
+    UnexpectedResponse {
+        /// The command in flight.
+        command: String,
+        /// What came back.
+        response: String,
+    },
+
+    /// The serial port could not be opened or configured.
+    #[error("serial port {path}: {message}")]
+    Port {
+        /// The port's path.
+        path: String,
+        /// serialport's description.
+        message: String,
+    },
+
+    /// Reading or writing the transport failed.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Stable classification of [`Error`], for bindings. Values never change or get reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u32)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::InvalidArgument`]
+    InvalidArgument = 1,
+    /// [`Error::LimitReached`]
+    LimitReached = 2,
+    /// [`Error::Timeout`]
+    Timeout = 3,
+    /// [`Error::AtError`]
+    AtError = 4,
+    /// [`Error::Cme`]
+    Cme = 5,
+    /// [`Error::Ssl`]
+    Ssl = 6,
+    /// [`Error::ConnectionFailed`]
+    ConnectionFailed = 7,
+    /// [`Error::ClockSkew`]
+    ClockSkew = 8,
+    /// [`Error::ModuleReset`]
+    ModuleReset = 9,
+    /// [`Error::Closed`]
+    Closed = 10,
+    /// [`Error::Overflow`]
+    Overflow = 11,
+    /// [`Error::UnexpectedResponse`]
+    UnexpectedResponse = 12,
+    /// [`Error::Port`]
+    Port = 13,
+    /// [`Error::Io`]
+    Io = 14,
+}
+
+impl Error {
+    /// The stable kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidArgument(_) => ErrorKind::InvalidArgument,
+            Error::LimitReached(_) => ErrorKind::LimitReached,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::AtError { .. } => ErrorKind::AtError,
+            Error::Cme { .. } => ErrorKind::Cme,
+            Error::Ssl { .. } => ErrorKind::Ssl,
+            Error::ConnectionFailed(_) => ErrorKind::ConnectionFailed,
+            Error::ClockSkew { .. } => ErrorKind::ClockSkew,
+            Error::ModuleReset { .. } => ErrorKind::ModuleReset,
+            Error::Closed(_) => ErrorKind::Closed,
+            Error::Overflow { .. } => ErrorKind::Overflow,
+            Error::UnexpectedResponse { .. } => ErrorKind::UnexpectedResponse,
+            Error::Port { .. } => ErrorKind::Port,
+            Error::Io(_) => ErrorKind::Io,
+        }
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        Error::InvalidArgument(msg.into())
+    }
+}
+
+impl From<Error> for std::io::Error {
+    fn from(e: Error) -> Self {
+        use std::io::ErrorKind as K;
+        let kind = match e.kind() {
+            ErrorKind::Timeout => K::TimedOut,
+            ErrorKind::InvalidArgument => K::InvalidInput,
+            ErrorKind::Closed => K::NotConnected,
+            ErrorKind::ConnectionFailed | ErrorKind::Ssl => K::ConnectionRefused,
+            _ => K::Other,
+        };
+        match e {
+            Error::Io(io) => io,
+            other => std::io::Error::new(kind, other),
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! The modem handle: commands, URCs, counters, restarts.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::at::engine::{lock, Engine};
+use crate::at::{Command, Response, Stats, Urc};
+use crate::config::{Config, ModemBuilder};
+use crate::error::{Error, Result};
+use crate::profile::TlsProfile;
+
+/// A connected L610. `Send + Sync`: share it between threads (one command runs at a time; socket
+/// reads do not wait for commands).
+pub struct Modem {
+    pub(crate) engine: Arc<Engine>,
+    profile: Mutex<ProfileState>,
+}
+
+#[derive(Default)]
+struct ProfileState {
+    profile: Option<TlsProfile>,
+    auto: bool,
+    applied_at_reset: u64,
+}
+
+impl std::fmt::Debug for Modem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Modem")
+            .field("config", &self.engine.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How the module reports errors (`AT+CMEE=<n>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorReporting {
+    /// `AT+CMEE=0`: plain `ERROR`.
+    Plain = 0,
+    /// `AT+CMEE=1`: `+CME ERROR: <n>`.
+    Numeric = 1,
+    /// `AT+CMEE=2`: `+CME ERROR: <text>`.
+    Verbose = 2,
+}
+
+impl Modem {
+    /// Configure before opening.
+    pub fn builder() -> ModemBuilder {
+        ModemBuilder::default()
+    }
+
+    /// Open a serial port with the default configuration.
+    ///
+    /// ```no_run
+    /// let modem = l610::Modem::open("/dev/ttyUSB0", 115200)?;
+    /// println!("{:?}", modem.ssl_file_counts()?);
+    /// # Ok::<(), l610::Error>(())
+    /// ```
+    pub fn open(path: &str, baud: u32) -> Result<Modem> {
+        ModemBuilder::default().open(path, baud)
+    }
+
+    pub(crate) fn start(
+        reader: Box<dyn Read + Send>,
+        writer: Box<dyn Write + Send>,
+        config: Config,
+    ) -> Result<Modem> {
+        let probe = config.probe_on_open;
+        let modem = Modem {
+            engine: Arc::new(Engine::start(reader, writer, config)?),
+            profile: Mutex::default(),
+        };
+        if probe {
+            modem.probe()?;
+        }
+        Ok(modem)
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.engine.config
+    }
+
+    /// Send any command (for what the typed API does not cover). Bring-up engineers' escape hatch.
+    pub fn command(&self, cmd: &Command) -> Result<Response> {
+        self.reapply_profile_if_restarted()?;
+        self.engine.execute(cmd)
+    }
+
+    /// Send `AT` until the module answers `OK` (three tries), syncing a line that had garbage
+    /// or a half-finished command on it.
+    pub fn probe(&self) -> Result<()> {
+        let cmd = Command::new("").timeout(Duration::from_secs(1));
+        let mut last = None;
+        for _ in 0..3 {
+            match self.engine.execute(&cmd) {
+                Ok(_) => return Ok(()),
+                Err(e @ (Error::Closed(_) | Error::Io(_))) => return Err(e),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::Closed("no answer".into())))
+    }
+
+    /// `ATE1` / `ATE0`. The driver works either way; off saves a few bytes per command.
+    pub fn set_echo(&self, on: bool) -> Result<()> {
+        self.command(&Command::new(if on { "E1" } else { "E0" }))
+            .map(drop)
+    }
+
+    /// `AT+CMEE=<n>`.
+    pub fn set_error_reporting(&self, mode: ErrorReporting) -> Result<()> {
+        self.command(&Command::new(format!("+CMEE={}", mode as u8)))
+            .map(drop)
+    }
+
+    /// `ATI`: the module's identification lines.
+    pub fn identify(&self) -> Result<Vec<String>> {
+        Ok(self.command(&Command::new("I").bare_lines())?.lines)
+    }
+
+    /// `AT+COPS?`: the operator line's parameters, e.g. `0,0,"CHINA MOBILE",7`.
+    pub fn operator(&self) -> Result<String> {
+        let r = self.command(&Command::new("+COPS?").expects("+COPS"))?;
+        r.params("+COPS")
+            .map(str::to_owned)
+            .ok_or_else(|| unexpected("AT+COPS?", &r))
+    }
+
+    /// `AT+CFUN=1,1`: restart the module and wait for its boot URC. All SSL state is lost.
+    pub fn restart(&self) -> Result<()> {
+        let before = self.stats().resets;
+        self.engine.execute(&Command::new("+CFUN=1,1"))?;
+        self.engine.wait(Duration::from_secs(30), |p| {
+            (p.stats().resets > before).then_some(())
+        })
+    }
+
+    /// Wait up to `timeout` for the next URC no other part of the driver consumed.
+    pub fn next_urc(&self, timeout: Duration) -> Option<Urc> {
+        self.engine.wait(timeout, |p| p.next_urc()).ok()
+    }
+
+    /// Take every queued URC.
+    pub fn drain_urcs(&self) -> Vec<Urc> {
+        let mut p = self.engine.parser();
+        std::iter::from_fn(|| p.next_urc()).collect()
+    }
+
+    /// Counters: URC overflow, restarts, late answers, dropped lines, bytes received.
+    pub fn stats(&self) -> Stats {
+        self.engine.parser().stats()
+    }
+
+    /// Remember `profile`; with `auto_reapply`, apply it again before the next command after every
+    /// module restart (the module forgets SSL settings and files at power-down). Applies it now.
+    pub fn set_profile(&self, profile: TlsProfile, auto_reapply: bool) -> Result<()> {
+        let resets = self.stats().resets;
+        {
+            let mut st = lock(&self.profile);
+            *st = ProfileState {
+                profile: Some(profile.clone()),
+                auto: auto_reapply,
+                applied_at_reset: resets,
+            };
+        }
+        self.apply_profile(&profile)
+    }
+
+    /// Apply the remembered profile again now.
+    pub fn reapply_profile(&self) -> Result<()> {
+        let profile = lock(&self.profile).profile.clone();
+        match profile {
+            Some(p) => self.apply_profile(&p),
+            None => Err(Error::invalid("no profile set (use set_profile)")),
+        }
+    }
+
+    fn reapply_profile_if_restarted(&self) -> Result<()> {
+        let resets = self.engine.parser().stats().resets;
+        let todo = {
+            let mut st = lock(&self.profile);
+            if st.auto && st.applied_at_reset != resets {
+                st.applied_at_reset = resets;
+                st.profile.clone()
+            } else {
+                None
+            }
+        };
+        match todo {
+            Some(p) => {
+                log::info!(target: "l610", "module restarted: re-applying the TLS profile");
+                self.apply_profile(&p)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Wait until `ready` holds, for the socket and PDP layers.
+    pub(crate) fn wait_for<T>(
+        &self,
+        timeout: Duration,
+        ready: impl FnMut(&mut crate::at::Parser) -> Option<T>,
+    ) -> Result<T> {
+        self.engine.wait(timeout, ready)
+    }
+}
+
+pub(crate) fn unexpected(command: &str, r: &Response) -> Error {
+    Error::UnexpectedResponse {
+        command: command.to_owned(),
+        response: r.lines.join(" | "),
+    }
+}

@@ -1,0 +1,207 @@
+//! `+MIP*` sockets: open (TCP or TLS), send, receive, close.
+
+mod diagnose;
+mod stream;
+pub(crate) mod table;
+
+use std::time::Duration;
+
+pub use stream::Socket;
+pub use table::{SocketState, SOCKET_IDS};
+
+use crate::at::params::{int, quoted, split};
+use crate::at::{Command, ReceiveFormat};
+use crate::clock::ModuleTime;
+use crate::error::{Error, Result};
+use crate::ssl::VerifyMode;
+use crate::Modem;
+
+/// `<proto>` of `AT+MIPOPEN`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Protocol {
+    /// 0: plain TCP.
+    Tcp = 0,
+    /// 2: SSL/TLS, with the `+GTSSL*` settings.
+    Tls = 2,
+}
+
+/// Options of [`Modem::open_socket`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct OpenOptions {
+    /// Socket id 1–6; `None` takes the first free one (`AT+MIPOPEN?`).
+    pub id: Option<u8>,
+    /// Local port; `None` leaves it to the module.
+    pub source_port: Option<u16>,
+    /// Wait this long for `+MIPOPEN: <id>,<state>`; `None` uses the modem's `open_timeout`.
+    pub timeout: Option<Duration>,
+    /// With verification on, refuse to connect when the module clock is more than a day off the
+    /// host's (the handshake would fail with -11 anyway, less clearly). Default true.
+    pub check_clock: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            id: None,
+            source_port: None,
+            timeout: None,
+            check_clock: true,
+        }
+    }
+}
+
+/// Most the module clock may differ from the host's before [`Error::ClockSkew`].
+const MAX_CLOCK_SKEW_SECS: i64 = 86_400;
+
+impl Modem {
+    /// Open a TLS connection through the module with the current `+GTSSL*` settings.
+    ///
+    /// ```no_run
+    /// use std::io::{Read, Write};
+    /// let modem = l610::Modem::open("/dev/ttyUSB0", 115200)?;
+    /// let mut tls = modem.open_tls("example.com", 443)?;
+    /// tls.write_all(b"HEAD / HTTP/1.0\r\n\r\n")?;
+    /// let mut reply = String::new();
+    /// tls.read_to_string(&mut reply)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_tls(&self, host: &str, port: u16) -> Result<Socket> {
+        self.open_socket(Protocol::Tls, host, port, &OpenOptions::default())
+    }
+
+    /// Open a plain TCP connection through the module.
+    pub fn open_tcp(&self, host: &str, port: u16) -> Result<Socket> {
+        self.open_socket(Protocol::Tcp, host, port, &OpenOptions::default())
+    }
+
+    /// `AT+MIPOPEN=<id>,[<src>],"<host>",<port>,<proto>`, then wait for `+MIPOPEN: <id>,<state>`.
+    /// A failed TLS open reads `+GTSSLERR` and returns [`Error::Ssl`] with a diagnosis.
+    pub fn open_socket(
+        &self,
+        protocol: Protocol,
+        host: &str,
+        port: u16,
+        options: &OpenOptions,
+    ) -> Result<Socket> {
+        if host.is_empty() || host.len() > 255 {
+            return Err(Error::invalid("host must be 1 to 255 characters"));
+        }
+        let host_q = quoted("host", host)?;
+        if port == 0 {
+            return Err(Error::invalid("port 0 cannot be connected to"));
+        }
+        if let Some(id) = options.id.filter(|id| !SOCKET_IDS.contains(id)) {
+            return Err(Error::invalid(format!("socket id {id} is not in 1..=6")));
+        }
+        if protocol == Protocol::Tls
+            && options.check_clock
+            && self.verify_mode()? == VerifyMode::Verify
+        {
+            self.check_clock()?;
+        }
+        let id = match options.id {
+            Some(id) => id,
+            None => *self.free_socket_ids()?.first().ok_or_else(|| {
+                Error::LimitReached("no free socket id (AT+MIPOPEN? listed none)".into())
+            })?,
+        };
+        let src = options
+            .source_port
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        self.engine.parser().sockets.begin_open(id);
+        let cmd = Command::new(format!(
+            "+MIPOPEN={id},{src},{host_q},{port},{}",
+            protocol as u8
+        ));
+        if let Err(e) = self.command(&cmd) {
+            self.engine
+                .parser()
+                .sockets
+                .set_state(id, SocketState::Free);
+            return Err(e);
+        }
+        let timeout = options.timeout.unwrap_or(self.config().open_timeout);
+        let state = self.wait_for(timeout, |p| match p.sockets.state(id) {
+            SocketState::Opening => None,
+            other => Some(other),
+        });
+        match state {
+            Ok(SocketState::Open) => Ok(Socket::new(self.engine.clone(), id, protocol)),
+            Ok(other) => {
+                self.engine
+                    .parser()
+                    .sockets
+                    .set_state(id, SocketState::Free);
+                let why = match other {
+                    SocketState::Failed(w) | SocketState::Closed(w) => w,
+                    s => format!("{s:?}"),
+                };
+                Err(match protocol {
+                    Protocol::Tls => self.ssl_failure(&why)?,
+                    Protocol::Tcp => Error::ConnectionFailed(format!("{host}:{port}: {why}")),
+                })
+            }
+            Err(e) => {
+                // Don't leave a half-open socket behind on the module.
+                let _ = self.command(&Command::new(format!("+MIPCLOSE={id}")));
+                self.engine
+                    .parser()
+                    .sockets
+                    .set_state(id, SocketState::Free);
+                Err(e)
+            }
+        }
+    }
+
+    /// `AT+MIPOPEN?`: the socket ids that are free.
+    pub fn free_socket_ids(&self) -> Result<Vec<u8>> {
+        self.id_list("+MIPOPEN")
+    }
+
+    /// `AT+MIPCLOSE?`: the socket ids that are open.
+    pub fn open_socket_ids(&self) -> Result<Vec<u8>> {
+        self.id_list("+MIPCLOSE")
+    }
+
+    fn id_list(&self, prefix: &str) -> Result<Vec<u8>> {
+        let r = self.command(&Command::new(format!("{prefix}?")).expects(prefix))?;
+        let ids: Vec<u8> = r
+            .all(prefix)
+            .flat_map(split)
+            .filter_map(int::<u8>)
+            .filter(|id| *id != 0)
+            .collect();
+        Ok(ids)
+    }
+
+    /// `AT+GTSET="IPRFMT",<n>`: how received data is delivered. Raw is binary-safe and half the
+    /// bytes on the line; hex is the module's default.
+    pub fn set_receive_format(&self, format: ReceiveFormat) -> Result<()> {
+        let cmd =
+            Command::new(format!("+GTSET=\"IPRFMT\",{}", format.iprfmt())).switches_format(format);
+        self.command(&cmd).map(drop)
+    }
+
+    /// The receive format the driver believes is in force.
+    pub fn receive_format(&self) -> ReceiveFormat {
+        self.engine.parser().format()
+    }
+
+    /// Refuse a verified connection when the module clock is more than a day off the host's.
+    fn check_clock(&self) -> Result<()> {
+        let module = self.clock()?;
+        let host = ModuleTime::now_utc();
+        let skew = module.to_unix() - host.to_unix();
+        if skew.abs() > MAX_CLOCK_SKEW_SECS {
+            return Err(Error::ClockSkew {
+                module: module.to_string(),
+                host: host.to_string(),
+                skew_hours: skew / 3600,
+            });
+        }
+        Ok(())
+    }
+}
