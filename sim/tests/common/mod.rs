@@ -110,11 +110,15 @@ impl Host {
 
     /// Reads up to and including the next final result.
     pub fn until_final(&mut self, timeout: Duration) -> String {
+        String::from_utf8_lossy(&self.until_final_raw(timeout)).into_owned()
+    }
+
+    /// Like [`until_final`], as bytes (binary payloads survive).
+    pub fn until_final_raw(&mut self, timeout: Duration) -> Vec<u8> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(end) = final_end(&self.buf) {
-                let out: Vec<u8> = self.buf.drain(..end).collect();
-                return String::from_utf8_lossy(&out).into_owned();
+                return self.buf.drain(..end).collect();
             }
             if Instant::now() > deadline {
                 panic!(
