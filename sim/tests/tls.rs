@@ -452,12 +452,55 @@ fn parse_raw_urcs(mut bytes: &[u8], got: &mut Vec<u8>) {
     const HEAD: &[u8] = b"\r\n+MIPRTCP: 1,";
     while let Some(p) = bytes.windows(HEAD.len()).position(|w| w == HEAD) {
         bytes = &bytes[p + HEAD.len()..];
-        let comma = bytes.iter().position(|&b| b == b',').unwrap();
+        let Some(comma) = bytes.iter().position(|&b| b == b',') else {
+            return;
+        };
         let n: usize = std::str::from_utf8(&bytes[..comma])
             .unwrap()
             .parse()
             .unwrap();
+        if bytes.len() < comma + 1 + n + 2 {
+            return;
+        }
         got.extend_from_slice(&bytes[comma + 1..comma + 1 + n]);
         bytes = &bytes[comma + 1 + n + 2..];
     }
+}
+
+#[test]
+fn line_rate_at_921600_is_accurate() {
+    let (_sim, mut h) = common::start(l610_sim::SimConfig {
+        baud: Some(921_600),
+        ..Default::default()
+    });
+    online(&mut h);
+    h.at("AT+GTSET=\"IPRFMT\",2");
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        s.write_all(&vec![0x55u8; 184_320]).unwrap();
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    assert_eq!(open(&mut h, 1, port, 0), "+MIPOPEN: 1,1");
+    let t0 = std::time::Instant::now();
+    let mut bytes = h.buf.len();
+    let mut got = Vec::new();
+    let mut all = std::mem::take(&mut h.buf);
+    while got.len() < 184_320 && t0.elapsed() < LONG {
+        let mut b = [0u8; 16384];
+        if let Ok(n) = h.port.read(&mut b) {
+            bytes += n;
+            all.extend_from_slice(&b[..n]);
+            got.clear();
+            parse_raw_urcs(&all, &mut got);
+        }
+    }
+    let rate = bytes as f64 / t0.elapsed().as_secs_f64();
+    assert_eq!(got.len(), 184_320);
+    // The sim must sit at the line ceiling, neither above nor far below it.
+    assert!(
+        rate > 92_160.0 * 0.9 && rate < 92_160.0 * 1.05,
+        "{rate} B/s"
+    );
 }
