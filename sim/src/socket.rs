@@ -130,7 +130,8 @@ fn connect(req: &OpenRequest) -> Result<Stream, i32> {
         Some(ctx) => {
             let _ = tcp.set_read_timeout(Some(req.timeout));
             let _ = tcp.set_write_timeout(Some(req.timeout));
-            Stream::Tls(tls::handshake(&ctx, tcp)?)
+            let verifying = req.tls.as_ref().is_some_and(|s| s.verify == 1);
+            Stream::Tls(tls::handshake(&ctx, tcp, verifying)?)
         }
         None => Stream::Tcp(tcp),
     };

@@ -138,7 +138,13 @@ pub(crate) fn context(s: &TlsSettings) -> Result<SslContext, i32> {
 }
 
 /// Runs the client handshake on a connected socket whose read/write timeouts bound it.
-pub(crate) fn handshake(ctx: &SslContext, tcp: TcpStream) -> Result<SslStream<TcpStream>, i32> {
+/// `verifying` tells whether a failed chain check is the cause: with verification off,
+/// OpenSSL still records the chain result but does not act on it.
+pub(crate) fn handshake(
+    ctx: &SslContext,
+    tcp: TcpStream,
+    verifying: bool,
+) -> Result<SslStream<TcpStream>, i32> {
     let ssl = Ssl::new(ctx).map_err(|_| code::UNKNOWN)?;
     match ssl.connect(tcp) {
         Ok(stream) => Ok(stream),
@@ -146,7 +152,7 @@ pub(crate) fn handshake(ctx: &SslContext, tcp: TcpStream) -> Result<SslStream<Tc
         // Blocking socket with a timeout: WouldBlock means the timeout ran out.
         Err(HandshakeError::WouldBlock(_)) => Err(code::NO_ANSWER),
         Err(HandshakeError::Failure(mid)) => {
-            if mid.ssl().verify_result() != X509VerifyResult::OK {
+            if verifying && mid.ssl().verify_result() != X509VerifyResult::OK {
                 return Err(code::VERIFY);
             }
             let err = mid.error();

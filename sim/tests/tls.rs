@@ -98,6 +98,39 @@ fn pki() -> &'static Pki {
                 "30",
             ],
         );
+        openssl(
+            &dir,
+            &[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "cli.key",
+                "-out",
+                "cli.csr",
+                "-subj",
+                "/CN=module",
+            ],
+        );
+        openssl(
+            &dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "cli.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "cli.pem",
+                "-days",
+                "30",
+            ],
+        );
         Pki { dir }
     })
 }
@@ -503,4 +536,27 @@ fn line_rate_at_921600_is_accurate() {
         rate > 92_160.0 * 0.9 && rate < 92_160.0 * 1.05,
         "{rate} B/s"
     );
+}
+
+#[test]
+fn two_way_authentication() {
+    let pki = pki();
+    let ca = pki.path("ca.pem");
+    let server = Server::start(&["-Verify", "1", "-CAfile", &ca, "-tls1_2"]);
+    let (_sim, mut h) = start_default();
+    online(&mut h);
+    h.at("AT+GTSSLVER=4");
+    upload(&mut h, " CERTFILE", &pki.read("cli.pem"));
+    upload(&mut h, "KEYFILE", &pki.read("cli.key"));
+    assert_eq!(open(&mut h, 1, server.port, 2), "+MIPOPEN: 1,1");
+    // s_server prints the client certificate it accepted.
+    assert!(server.log_contains("module", T));
+
+    // Without a client certificate the server's alert ends the handshake: -7.
+    let server = Server::start(&["-Verify", "1", "-CAfile", &ca, "-tls1_2"]);
+    let (_sim, mut h) = start_default();
+    online(&mut h);
+    h.at("AT+GTSSLVER=4");
+    assert_eq!(open(&mut h, 1, server.port, 2), "+MIPOPEN: 1,0");
+    assert_eq!(h.at("AT+GTSSLERR"), "\r\n+GTSSLERR: -7\r\n\r\nOK\r\n");
 }
