@@ -141,9 +141,12 @@ impl Engine {
                 code,
                 text,
             }),
-            Ok(Outcome::Reset) => Err(Error::ModuleReset {
-                during: cmd.line.clone(),
-            }),
+            Ok(Outcome::Reset) => {
+                self.drain();
+                Err(Error::ModuleReset {
+                    during: cmd.line.clone(),
+                })
+            }
             Err(e) => {
                 self.parser().abandon();
                 self.drain();

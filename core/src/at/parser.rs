@@ -32,7 +32,7 @@ pub enum Outcome {
     Reset,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct InFlight {
     line: String,
     expects: Vec<String>,
@@ -273,6 +273,12 @@ impl Parser {
         self.echo_on = true;
         self.abandoned = None;
         if let Some(f) = self.inflight.as_mut().filter(|f| f.outcome.is_none()) {
+            // The boot line may be older than the command (printed before we wrote it): then the
+            // module still answers it, and that answer must not be taken for the next command's.
+            self.abandoned = Some(InFlight {
+                outcome: None,
+                ..f.clone()
+            });
             f.outcome = Some(Outcome::Reset);
         }
         // The receive format and every connection are volatile.

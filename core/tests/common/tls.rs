@@ -1,0 +1,250 @@
+//! Certificates made with the openssl crate, and `openssl s_server` started on a free port.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use openssl::asn1::Asn1Time;
+use openssl::bn::{BigNum, MsbOption};
+use openssl::ec::{EcGroup, EcKey};
+use openssl::hash::MessageDigest;
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectAlternativeName};
+use openssl::x509::{X509Name, X509};
+
+/// A CA and what it signed, written as PEM files into a temp dir.
+pub struct Pki {
+    pub dir: PathBuf,
+    pub ca_pem: Vec<u8>,
+    pub ca_der: Vec<u8>,
+    pub client_cert_pem: Vec<u8>,
+    pub client_key_pem: Vec<u8>,
+    pub client_key_der: Vec<u8>,
+}
+
+fn name(cn: &str) -> X509Name {
+    let mut n = X509Name::builder().unwrap();
+    n.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
+    n.build()
+}
+
+fn serial() -> openssl::asn1::Asn1Integer {
+    let mut bn = BigNum::new().unwrap();
+    bn.rand(64, MsbOption::MAYBE_ZERO, false).unwrap();
+    bn.to_asn1_integer().unwrap()
+}
+
+fn sign(cn: &str, key: &PKey<Private>, issuer: Option<(&X509, &PKey<Private>)>, ca: bool) -> X509 {
+    let mut b = X509::builder().unwrap();
+    b.set_version(2).unwrap();
+    b.set_serial_number(&serial()).unwrap();
+    b.set_subject_name(&name(cn)).unwrap();
+    b.set_issuer_name(issuer.map_or(&name(cn), |(c, _)| c.subject_name()))
+        .unwrap();
+    b.set_pubkey(key).unwrap();
+    // Valid from yesterday for a year: "now" on the host, 2015 on a module that was never set.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    b.set_not_before(&Asn1Time::from_unix(now - 86_400).unwrap())
+        .unwrap();
+    b.set_not_after(&Asn1Time::days_from_now(365).unwrap())
+        .unwrap();
+    if ca {
+        b.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+            .unwrap();
+        b.append_extension(KeyUsage::new().key_cert_sign().crl_sign().build().unwrap())
+            .unwrap();
+    } else {
+        let ctx = b.x509v3_context(issuer.map(|(c, _)| c.as_ref()), None);
+        let san = SubjectAlternativeName::new()
+            .dns("localhost")
+            .ip("127.0.0.1")
+            .build(&ctx)
+            .unwrap();
+        b.append_extension(san).unwrap();
+    }
+    let signer = issuer.map_or(key, |(_, k)| k);
+    b.sign(signer, MessageDigest::sha256()).unwrap();
+    b.build()
+}
+
+fn rsa() -> PKey<Private> {
+    PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap()
+}
+
+fn ec() -> PKey<Private> {
+    PKey::from_ec_key(
+        EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap(),
+    )
+    .unwrap()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) {
+    std::fs::write(dir.join(name), bytes).unwrap();
+}
+
+impl Pki {
+    /// A fresh CA with an RSA and an ECDSA server certificate and a client certificate.
+    pub fn new(tag: &str) -> Pki {
+        let dir = std::env::temp_dir().join(format!("l610-test-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ca_key = rsa();
+        let ca = sign("l610 test CA", &ca_key, None, true);
+        let server_key = rsa();
+        let server = sign("localhost", &server_key, Some((&ca, &ca_key)), false);
+        let server_ec_key = ec();
+        let server_ec = sign("localhost", &server_ec_key, Some((&ca, &ca_key)), false);
+        let client_key = rsa();
+        let client = sign("l610 client", &client_key, Some((&ca, &ca_key)), false);
+        let other_ca_key = rsa();
+        let other_ca = sign("some other CA", &other_ca_key, None, true);
+        write(&dir, "ca.pem", &ca.to_pem().unwrap());
+        write(&dir, "other-ca.pem", &other_ca.to_pem().unwrap());
+        write(&dir, "server.pem", &server.to_pem().unwrap());
+        write(
+            &dir,
+            "server.key",
+            &server_key.private_key_to_pem_pkcs8().unwrap(),
+        );
+        write(&dir, "server-ec.pem", &server_ec.to_pem().unwrap());
+        write(
+            &dir,
+            "server-ec.key",
+            &server_ec_key.private_key_to_pem_pkcs8().unwrap(),
+        );
+        Pki {
+            dir,
+            ca_pem: ca.to_pem().unwrap(),
+            ca_der: ca.to_der().unwrap(),
+            client_cert_pem: client.to_pem().unwrap(),
+            client_key_pem: client_key.private_key_to_pem_pkcs8().unwrap(),
+            client_key_der: client_key.private_key_to_der().unwrap(),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> String {
+        self.dir.join(name).to_str().unwrap().to_owned()
+    }
+
+    pub fn other_ca_pem(&self) -> Vec<u8> {
+        std::fs::read(self.dir.join("other-ca.pem")).unwrap()
+    }
+}
+
+impl Drop for Pki {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `openssl s_server` on 127.0.0.1, killed on drop. Its output is collected for assertions.
+pub struct Server {
+    pub port: u16,
+    child: Child,
+    output: Arc<Mutex<String>>,
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Server {
+    /// Start `openssl s_server` with the RSA and ECDSA server certificates and `extra` options.
+    pub fn start(pki: &Pki, extra: &[&str]) -> Server {
+        let port = free_port();
+        let mut args: Vec<String> = vec![
+            "s_server".into(),
+            "-accept".into(),
+            format!("127.0.0.1:{port}"),
+            "-cert".into(),
+            pki.path("server.pem"),
+            "-key".into(),
+            pki.path("server.key"),
+            "-dcert".into(),
+            pki.path("server-ec.pem"),
+            "-dkey".into(),
+            pki.path("server-ec.key"),
+            "-CAfile".into(),
+            pki.path("ca.pem"),
+            "-ign_eof".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        if !extra.iter().any(|a| a.starts_with("-cipher")) {
+            args.extend(["-cipher".into(), "ALL:@SECLEVEL=0".into()]);
+        }
+        let mut child = Command::new("openssl")
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("openssl s_server");
+        let output = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        for pipe in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let out = output.clone();
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    if line.contains("ACCEPT") {
+                        let _ = tx.send(());
+                    }
+                    out.lock().unwrap().push_str(&line);
+                    out.lock().unwrap().push('\n');
+                }
+            });
+        }
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("s_server did not start");
+        Server {
+            port,
+            child,
+            output,
+        }
+    }
+
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// Wait until the server's output contains `needle`.
+    pub fn wait_for(&self, needle: &str, timeout: Duration) -> bool {
+        let end = Instant::now() + timeout;
+        while Instant::now() < end {
+            if self.output().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// Type into the server's stdin (s_server sends it to the client).
+    pub fn send(&mut self, text: &str) {
+        use std::io::Write;
+        let stdin = self.child.stdin.as_mut().unwrap();
+        stdin.write_all(text.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
