@@ -1,0 +1,162 @@
+//! The native half of the Python package `l610`: a thin translation layer over the `l610` driver
+//! and the `l610-sim` virtual module. No protocol logic lives here.
+//!
+//! Conventions: every call into the driver runs with the interpreter released (`py.detach`);
+//! waits that can be long (PDP activation, socket open, uploads, receives) run in slices of at
+//! most [`SLICE`] with `py.check_signals()` between them, so Ctrl-C interrupts them promptly.
+//! Enum values cross as ints and are wrapped into the `enum.IntEnum` classes of `l610._types`,
+//! whose members are generated from the tables exported here.
+
+mod errors;
+mod modem;
+mod sim;
+mod socket;
+mod trace;
+
+use std::time::Duration;
+
+use pyo3::prelude::*;
+
+/// Longest stretch a blocking call waits without checking for signals (Ctrl-C).
+pub(crate) const SLICE: Duration = Duration::from_millis(100);
+
+/// `NAME_IN_UPPER_SNAKE` from a Rust variant name (`CertificateValidationFailed`).
+fn upper_snake(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push('_');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
+/// `(id, member name, manual name)` for each of the 31 `+GTSSLCIPHER` suites.
+#[pyfunction]
+fn cipher_suites() -> Vec<(u8, String, &'static str)> {
+    l610::CipherSuite::ALL
+        .iter()
+        .map(|c| {
+            let name = c.name();
+            let member = name.strip_prefix("TLS-").unwrap_or(name).replace('-', "_");
+            (c.id(), member, name)
+        })
+        .collect()
+}
+
+/// The id of the suite named `name` (ID, manual or IANA spelling; see `CipherSuite::from_str`).
+#[pyfunction]
+fn parse_cipher_suite(py: Python<'_>, name: &str) -> PyResult<u8> {
+    name.parse::<l610::CipherSuite>()
+        .map(|c| c.id())
+        .map_err(|e| errors::to_pyerr(py, e))
+}
+
+/// `(code, member name, meaning)` for the 21 documented `+GTSSLERR` codes.
+#[pyfunction]
+fn ssl_error_codes() -> Vec<(i32, String, &'static str)> {
+    l610::SslErrorCode::DOCUMENTED
+        .iter()
+        .map(|c| (c.code(), upper_snake(&format!("{c:?}")), c.meaning()))
+        .collect()
+}
+
+/// The meaning of any `+GTSSLERR` code, documented or not.
+#[pyfunction]
+fn ssl_error_meaning(code: i32) -> &'static str {
+    l610::SslErrorCode::from_code(code).meaning()
+}
+
+/// `(value, member name)` for each `+GTSSLVER` value, the undocumented 0 included.
+#[pyfunction]
+fn ssl_versions() -> Vec<(u8, String)> {
+    l610::SslVersion::ALL
+        .iter()
+        .map(|v| (v.value(), upper_snake(&format!("{v:?}"))))
+        .collect()
+}
+
+/// `(value, member name)` for `+GTSSLMODE`.
+#[pyfunction]
+fn verify_modes() -> Vec<(u8, String)> {
+    [l610::VerifyMode::None, l610::VerifyMode::Verify]
+        .iter()
+        .map(|v| (*v as u8, upper_snake(&format!("{v:?}"))))
+        .collect()
+}
+
+/// `(value, member name)` for `+GTSSLFILE` file types (`CERTFILE`, `KEYFILE`, `TRUSTFILE`).
+#[pyfunction]
+fn file_types() -> Vec<(u8, &'static str)> {
+    l610::FileType::ALL
+        .iter()
+        .map(|t| (*t as u8, t.as_at()))
+        .collect()
+}
+
+/// `(IPRFMT value, member name)` for the receive formats.
+#[pyfunction]
+fn receive_formats() -> Vec<(u8, String)> {
+    [l610::ReceiveFormat::Hex, l610::ReceiveFormat::Raw]
+        .iter()
+        .map(|f| (f.iprfmt(), upper_snake(&format!("{f:?}"))))
+        .collect()
+}
+
+/// `(value, member name)` for `+CMEE`.
+#[pyfunction]
+fn error_reporting_modes() -> Vec<(u8, String)> {
+    use l610::ErrorReporting as E;
+    [E::Plain, E::Numeric, E::Verbose]
+        .iter()
+        .map(|m| (*m as u8, upper_snake(&format!("{m:?}"))))
+        .collect()
+}
+
+/// `(version, verify)` of a new `TlsProfile`.
+#[pyfunction]
+fn default_profile() -> (u8, u8) {
+    let p = l610::TlsProfile::new();
+    (p.version.value(), p.verify as u8)
+}
+
+/// Check a profile's files and settings without a module (`TlsProfile::validate`).
+#[pyfunction]
+#[pyo3(signature = (version, verify, trust_files, client_identity=None, ciphers=None))]
+fn validate_profile(
+    py: Python<'_>,
+    version: u8,
+    verify: u8,
+    trust_files: Vec<Vec<u8>>,
+    client_identity: Option<(Vec<u8>, Vec<u8>)>,
+    ciphers: Option<Vec<u8>>,
+) -> PyResult<()> {
+    let profile = modem::build_profile(py, version, verify, trust_files, client_identity, ciphers)?;
+    profile.validate().map_err(|e| errors::to_pyerr(py, e))
+}
+
+#[pymodule]
+#[pyo3(name = "_l610")]
+fn l610_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", l610::VERSION)?;
+    m.add_function(wrap_pyfunction!(cipher_suites, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_cipher_suite, m)?)?;
+    m.add_function(wrap_pyfunction!(ssl_error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(ssl_error_meaning, m)?)?;
+    m.add_function(wrap_pyfunction!(ssl_versions, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_modes, m)?)?;
+    m.add_function(wrap_pyfunction!(file_types, m)?)?;
+    m.add_function(wrap_pyfunction!(receive_formats, m)?)?;
+    m.add_function(wrap_pyfunction!(error_reporting_modes, m)?)?;
+    m.add_function(wrap_pyfunction!(default_profile, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_profile, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::error_kinds, m)?)?;
+    m.add_class::<modem::Modem>()?;
+    m.add_class::<socket::Socket>()?;
+    m.add_class::<sim::Simulator>()?;
+    m.add_class::<sim::Faults>()?;
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! `l610.Socket`: a connected `+MIPOPEN` socket with the parts of Python's socket API that
+//! `http.client` and MQTT clients use.
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use pyo3::exceptions::PyBlockingIOError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PySlice, PyTuple};
+
+use crate::errors::to_pyerr;
+use crate::modem::secs;
+use crate::trace::Trace;
+use crate::SLICE;
+
+#[pyclass(frozen, module = "l610._l610")]
+pub(crate) struct Socket {
+    inner: RwLock<Option<l610::Socket>>,
+    id: u8,
+    tls: bool,
+    /// `None` blocks, `Some(ZERO)` is non-blocking, like Python sockets.
+    timeout: Mutex<Option<Duration>>,
+    trace: Arc<Trace>,
+}
+
+impl Socket {
+    pub(crate) fn new(sock: l610::Socket, trace: Arc<Trace>) -> Socket {
+        Socket {
+            id: sock.id(),
+            tls: sock.protocol() == l610::Protocol::Tls,
+            inner: RwLock::new(Some(sock)),
+            timeout: Mutex::new(None),
+            trace,
+        }
+    }
+
+    /// Run `f` on the socket with the interpreter released; the lock is taken in there.
+    fn with<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&l610::Socket) -> l610::Result<T> + Send,
+    ) -> PyResult<T> {
+        let r = py.detach(|| {
+            let guard = self.inner.read().unwrap_or_else(|e| e.into_inner());
+            match guard.as_ref() {
+                Some(s) => f(s),
+                None => Err(l610::Error::Closed(format!("socket {} is closed", self.id))),
+            }
+        });
+        self.trace.flush(py);
+        r.map_err(|e| to_pyerr(py, e))
+    }
+
+    fn recv_vec(&self, py: Python<'_>, bufsize: usize) -> PyResult<Vec<u8>> {
+        let mut buf = vec![0u8; bufsize];
+        if bufsize == 0 {
+            return Ok(buf);
+        }
+        let timeout = *self.timeout.lock().unwrap_or_else(|e| e.into_inner());
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            let slice = match deadline {
+                Some(d) => d.saturating_duration_since(Instant::now()).min(SLICE),
+                None => SLICE,
+            };
+            let got = self.with(py, |s| match s.recv_timeout(&mut buf, Some(slice)) {
+                Err(l610::Error::Timeout { .. }) => Ok(None),
+                other => other.map(Some),
+            })?;
+            if let Some(n) = got {
+                buf.truncate(n);
+                return Ok(buf);
+            }
+            if let Some(d) = deadline {
+                if Instant::now() >= d {
+                    if timeout == Some(Duration::ZERO) {
+                        return Err(PyBlockingIOError::new_err(
+                            "no data buffered on a non-blocking socket",
+                        ));
+                    }
+                    return Err(to_pyerr(
+                        py,
+                        l610::Error::Timeout {
+                            waiting_for: format!("data on socket {}", self.id),
+                            after: timeout.unwrap_or_default(),
+                        },
+                    ));
+                }
+            }
+            py.check_signals()?;
+        }
+    }
+}
+
+#[pymethods]
+impl Socket {
+    /// The module's socket id (1–6).
+    #[getter]
+    fn id(&self) -> u8 {
+        self.id
+    }
+
+    /// "tls" or "tcp".
+    #[getter]
+    fn protocol(&self) -> &'static str {
+        if self.tls {
+            "tls"
+        } else {
+            "tcp"
+        }
+    }
+
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_none()
+    }
+
+    /// Bytes received and not yet read.
+    fn buffered(&self, py: Python<'_>) -> PyResult<usize> {
+        self.with(py, |s| Ok(s.buffered()))
+    }
+
+    /// Send all of `data`; returns its length (the module takes it all or fails).
+    fn send(&self, py: Python<'_>, data: Vec<u8>) -> PyResult<usize> {
+        let n = data.len();
+        self.with(py, |s| s.send(&data))?;
+        Ok(n)
+    }
+
+    fn sendall(&self, py: Python<'_>, data: Vec<u8>) -> PyResult<()> {
+        self.with(py, |s| s.send(&data))
+    }
+
+    /// Up to `bufsize` bytes; b"" once the peer has closed and everything was read.
+    fn recv<'py>(&self, py: Python<'py>, bufsize: usize) -> PyResult<Bound<'py, PyBytes>> {
+        let data = self.recv_vec(py, bufsize)?;
+        Ok(PyBytes::new(py, &data))
+    }
+
+    /// Receive into a writable buffer (bytearray, memoryview); returns the byte count.
+    #[pyo3(signature = (buffer, nbytes=0))]
+    fn recv_into(
+        &self,
+        py: Python<'_>,
+        buffer: &Bound<'_, PyAny>,
+        nbytes: usize,
+    ) -> PyResult<usize> {
+        let want = if nbytes == 0 { buffer.len()? } else { nbytes };
+        let data = self.recv_vec(py, want)?;
+        let n = data.len();
+        buffer.set_item(PySlice::new(py, 0, n as isize, 1), PyBytes::new(py, &data))?;
+        Ok(n)
+    }
+
+    /// Seconds, or None to block (the default), or 0.0 for non-blocking.
+    fn settimeout(&self, value: Option<f64>) -> PyResult<()> {
+        let t = value.map(secs).transpose()?;
+        *self.timeout.lock().unwrap_or_else(|e| e.into_inner()) = t;
+        Ok(())
+    }
+
+    fn gettimeout(&self) -> Option<f64> {
+        self.timeout
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .map(|t| t.as_secs_f64())
+    }
+
+    fn setblocking(&self, flag: bool) -> PyResult<()> {
+        self.settimeout(if flag { None } else { Some(0.0) })
+    }
+
+    /// `AT+MIPCLOSE`. Closing twice is a no-op.
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        let r = py.detach(|| {
+            let sock = self.inner.write().unwrap_or_else(|e| e.into_inner()).take();
+            sock.map_or(Ok(()), |s| s.close())
+        });
+        self.trace.flush(py);
+        r.map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Python's socket API: `shutdown` closes (the module has no half-close).
+    #[pyo3(signature = (_how=2))]
+    fn shutdown(&self, py: Python<'_>, _how: i32) -> PyResult<()> {
+        self.close(py)
+    }
+
+    /// A file object over the socket (`io.BufferedReader` for "rb", as `socket.makefile` does).
+    #[pyo3(signature = (mode="r", buffering=None, *, encoding=None, errors=None, newline=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn makefile<'py>(
+        slf: Bound<'py, Self>,
+        mode: &str,
+        buffering: Option<i64>,
+        encoding: Option<String>,
+        errors: Option<String>,
+        newline: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        py.import("l610._socket")?
+            .getattr("makefile")?
+            .call1((slf, mode, buffering, encoding, errors, newline))
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> PyResult<bool> {
+        self.close(py)?;
+        Ok(false)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<l610.Socket id={} {}{}>",
+            self.id,
+            self.protocol(),
+            if self.closed() { " closed" } else { "" }
+        )
+    }
+}
