@@ -158,6 +158,15 @@ impl Parser {
         self.urcs.pop_front()
     }
 
+    /// Take everything received for socket `id` so far (for replays; sockets read through
+    /// [`crate::Socket`]).
+    pub fn take_socket_data(&mut self, id: u8) -> Vec<u8> {
+        let mut out = vec![0; self.sockets.buffered(id)];
+        let n = self.sockets.read(id, &mut out).unwrap_or(0);
+        out.truncate(n);
+        out
+    }
+
     /// Counters.
     pub fn stats(&self) -> Stats {
         Stats {
