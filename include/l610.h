@@ -870,7 +870,7 @@ l610_status l610_socket_id(const struct l610_socket *socket, uint8_t *out_id);
 /**
  * Where the socket stands (`L610_SOCKET_CLOSED` after `l610_socket_close`).
  */
-l610_status l610_socket_state(const struct l610_socket *socket, l610_socket_state *out_state);
+l610_status l610_socket_get_state(const struct l610_socket *socket, l610_socket_state *out_state);
 
 /**
  * Bytes received and not yet read.

@@ -310,7 +310,7 @@ pub unsafe extern "C" fn l610_socket_id(
 
 /// Where the socket stands (`L610_SOCKET_CLOSED` after `l610_socket_close`).
 #[no_mangle]
-pub unsafe extern "C" fn l610_socket_state(
+pub unsafe extern "C" fn l610_socket_get_state(
     socket: *const l610_socket,
     out_state: *mut l610_socket_state,
 ) -> l610_status {
