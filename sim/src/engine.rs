@@ -164,7 +164,10 @@ impl Engine {
             self.input.pop_front();
             return Ok(None);
         }
-        if !self.flags.take_swallow_prompt() {
+        // Once the host has seen `>`, every byte is data (binary-safe, ESC included); a host
+        // that never saw the prompt can only mean ESC as "cancel".
+        let prompted = !self.flags.take_swallow_prompt();
+        if prompted {
             self.output.write(b"\r\n> ");
         }
         let idle = self.config.data_mode_idle_timeout;
@@ -172,7 +175,7 @@ impl Engine {
         while data.len() < len {
             let take = (len - data.len()).min(self.input.len());
             if take > 0 {
-                if data.is_empty() && self.input.front() == Some(&ESC) {
+                if !prompted && data.is_empty() && self.input.front() == Some(&ESC) {
                     self.input.pop_front();
                     return Ok(None);
                 }

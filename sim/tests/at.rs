@@ -174,6 +174,7 @@ fn data_mode_idle_timeout_and_esc() {
     let waited = t0.elapsed();
     assert!(waited >= Duration::from_millis(280) && waited < Duration::from_secs(2));
 
+    // After a visible prompt ESC is data like any byte: 1 of 100 bytes, then the idle timeout.
     h.send(b"AT+GTSSLFILE=\"TRUSTFILE\",100\r");
     h.read_until(b"\r\n> ", T);
     h.send(b"\x1b");
