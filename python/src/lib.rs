@@ -132,7 +132,7 @@ fn validate_profile(
     verify: u8,
     trust_files: Vec<Vec<u8>>,
     client_identity: Option<(Vec<u8>, Vec<u8>)>,
-    ciphers: Option<Vec<u8>>,
+    ciphers: Option<Vec<Bound<'_, PyAny>>>,
 ) -> PyResult<()> {
     let profile = modem::build_profile(py, version, verify, trust_files, client_identity, ciphers)?;
     profile.validate().map_err(|e| errors::to_pyerr(py, e))

@@ -71,7 +71,7 @@ pub(crate) fn build_profile(
     verify: u8,
     trust_files: Vec<Vec<u8>>,
     client_identity: Option<(Vec<u8>, Vec<u8>)>,
-    ciphers: Option<Vec<u8>>,
+    ciphers: Option<Vec<Bound<'_, PyAny>>>,
 ) -> PyResult<TlsProfile> {
     let err = |e| to_pyerr(py, e);
     let mut p = TlsProfile::new()
@@ -79,14 +79,40 @@ pub(crate) fn build_profile(
         .verify(VerifyMode::try_from(i64::from(verify)).map_err(err)?);
     p.trust_files = trust_files;
     p.client_identity = client_identity;
-    if let Some(ids) = ciphers {
+    if let Some(suites) = ciphers {
         p = p.ciphers(
-            ids.into_iter()
-                .map(|id| suite(py, id))
+            suites
+                .iter()
+                .map(|s| suite_arg(py, s))
                 .collect::<PyResult<_>>()?,
         );
     }
     Ok(p)
+}
+
+/// A suite given as a `CipherSuite`, an ID, or a name (`CipherSuite::from_str` spellings).
+pub(crate) fn suite_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<CipherSuite> {
+    if let Ok(id) = obj.extract::<u8>() {
+        return suite(py, id);
+    }
+    let name: String = obj.extract()?;
+    name.parse().map_err(|e| to_pyerr(py, e))
+}
+
+pub(crate) enum Source {
+    Bytes(Vec<u8>),
+    Path(std::path::PathBuf),
+}
+
+/// Bytes (bytes, bytearray, memoryview) or a path (str, os.PathLike).
+pub(crate) fn bytes_or_path(obj: &Bound<'_, PyAny>) -> PyResult<Source> {
+    if obj.is_instance_of::<pyo3::types::PyString>() {
+        return Ok(Source::Path(obj.extract()?));
+    }
+    match obj.extract::<Vec<u8>>() {
+        Ok(b) => Ok(Source::Bytes(b)),
+        Err(_) => Ok(Source::Path(obj.extract()?)),
+    }
 }
 
 fn suite(py: Python<'_>, id: u8) -> PyResult<CipherSuite> {
@@ -221,6 +247,19 @@ fn builder(
 }
 
 impl Modem {
+    fn load<'py>(
+        &self,
+        py: Python<'py>,
+        t: FileType,
+        source: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let c = match bytes_or_path(source)? {
+            Source::Bytes(b) => self.call_long(py, move |m| m.load_file(t, &b))?,
+            Source::Path(p) => self.call_long(py, move |m| m.load_file_from_path(t, &p))?,
+        };
+        typed(py, "FileCounts", (c.cert, c.key, c.trust))
+    }
+
     fn get(&self, py: Python<'_>) -> PyResult<Arc<l610::Modem>> {
         self.inner
             .read()
@@ -388,6 +427,7 @@ impl Modem {
     // ---- the AT escape hatch and housekeeping ----
 
     /// Send `AT<body>`; return the response lines.
+    #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (body, *, expects=Vec::new(), bare_lines=false, timeout=None, payload=None, redact_payload=false))]
     fn command(
         &self,
@@ -519,26 +559,42 @@ impl Modem {
 
     // ---- SSL files ----
 
+    /// Load a file of `file_type` from bytes (PEM or DER) or from a path.
     fn load_file<'py>(
         &self,
         py: Python<'py>,
         file_type: u8,
-        content: Vec<u8>,
+        source: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let t = file_type_checked(py, file_type)?;
-        let c = self.call_long(py, move |m| m.load_file(t, &content))?;
-        typed(py, "FileCounts", (c.cert, c.key, c.trust))
+        self.load(py, t, source)
     }
 
-    fn load_file_from_path<'py>(
+    /// Load a TRUSTFILE (CA certificate) from bytes or a path.
+    fn load_trust_file<'py>(
         &self,
         py: Python<'py>,
-        file_type: u8,
-        path: std::path::PathBuf,
+        source: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let t = file_type_checked(py, file_type)?;
-        let c = self.call_long(py, move |m| m.load_file_from_path(t, &path))?;
-        typed(py, "FileCounts", (c.cert, c.key, c.trust))
+        self.load(py, FileType::TrustFile, source)
+    }
+
+    /// Load the CERTFILE (client certificate) from bytes or a path.
+    fn load_cert_file<'py>(
+        &self,
+        py: Python<'py>,
+        source: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.load(py, FileType::CertFile, source)
+    }
+
+    /// Load the KEYFILE (client key) from bytes or a path; it never appears in the trace.
+    fn load_key_file<'py>(
+        &self,
+        py: Python<'py>,
+        source: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.load(py, FileType::KeyFile, source)
     }
 
     fn ssl_file_counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -593,9 +649,10 @@ impl Modem {
             .collect()
     }
 
+    /// Enable or disable one suite, given as a `CipherSuite`, its ID or its name.
     #[pyo3(signature = (suite, enabled=true))]
-    fn set_cipher(&self, py: Python<'_>, suite: u8, enabled: bool) -> PyResult<()> {
-        let s = self::suite(py, suite)?;
+    fn set_cipher(&self, py: Python<'_>, suite: &Bound<'_, PyAny>, enabled: bool) -> PyResult<()> {
+        let s = suite_arg(py, suite)?;
         self.call(py, |m| m.set_cipher(s, enabled))
     }
 
@@ -607,11 +664,11 @@ impl Modem {
     fn set_enabled_ciphers<'py>(
         &self,
         py: Python<'py>,
-        suites: Vec<u8>,
+        suites: Vec<Bound<'py, PyAny>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let ss = suites
-            .into_iter()
-            .map(|id| suite(py, id))
+            .iter()
+            .map(|s| suite_arg(py, s))
             .collect::<PyResult<Vec<_>>>()?;
         let cs = self.call(py, |m| m.set_enabled_ciphers(&ss))?;
         suites_to_py(py, cs)
@@ -758,12 +815,12 @@ impl Modem {
         typed(py, "ReceiveFormat", (f.iprfmt(),))
     }
 
-    fn free_socket_ids(&self, py: Python<'_>) -> PyResult<Vec<u8>> {
-        self.call(py, |m| m.free_socket_ids())
+    fn free_socket_ids(&self, py: Python<'_>) -> PyResult<Vec<u32>> {
+        self.call(py, |m| m.free_socket_ids().map(ids))
     }
 
-    fn open_socket_ids(&self, py: Python<'_>) -> PyResult<Vec<u8>> {
-        self.call(py, |m| m.open_socket_ids())
+    fn open_socket_ids(&self, py: Python<'_>) -> PyResult<Vec<u32>> {
+        self.call(py, |m| m.open_socket_ids().map(ids))
     }
 
     /// Open a TLS connection with the current `+GTSSL*` settings.
@@ -823,4 +880,9 @@ fn suites_to_py(py: Python<'_>, cs: Vec<CipherSuite>) -> PyResult<Vec<Bound<'_, 
     cs.into_iter()
         .map(|c| typed(py, "CipherSuite", (c.id(),)))
         .collect()
+}
+
+/// Socket ids as a list of ints (a `Vec<u8>` would become `bytes`).
+pub(crate) fn ids(v: Vec<u8>) -> Vec<u32> {
+    v.into_iter().map(u32::from).collect()
 }

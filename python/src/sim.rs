@@ -121,13 +121,13 @@ impl Simulator {
         d.set_item("echo", st.echo)?;
         d.set_item("verify", st.verify)?;
         d.set_item("ssl_version", st.ssl_version)?;
-        d.set_item("ciphers", st.ciphers)?;
+        d.set_item("ciphers", crate::modem::ids(st.ciphers))?;
         d.set_item("cert_files", st.cert_files)?;
         d.set_item("key_files", st.key_files)?;
         d.set_item("trust_files", st.trust_files)?;
         d.set_item("iprfmt", st.iprfmt)?;
         d.set_item("pdp_active", st.pdp_active)?;
-        d.set_item("open_sockets", st.open_sockets)?;
+        d.set_item("open_sockets", crate::modem::ids(st.open_sockets))?;
         d.set_item("boots", st.boots)?;
         d.set_item("last_ssl_error", st.last_ssl_error)?;
         d.set_item("clock_unix", st.clock_unix)?;

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+import l610
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "examples" / "python"))
+
+from local_server import TlsServer, make_pki  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture
+def server(pki: Path) -> Iterator[TlsServer]:
+    """s_server -WWW on a free port, serving index.html; killed at teardown."""
+    with TlsServer(pki) as s:
+        yield s
+
+
+@pytest.fixture
+def rev_server(pki: Path) -> Iterator[TlsServer]:
+    """s_server -rev: answers each line reversed."""
+    with TlsServer(pki, mode="rev") as s:
+        yield s
+
+
+@pytest.fixture
+def sim() -> Iterator[l610.Simulator]:
+    with l610.Simulator() as s:
+        yield s
+
+
+@pytest.fixture
+def modem(sim: l610.Simulator) -> Iterator[l610.Modem]:
+    with l610.Modem(sim.port or "", timeout=5.0) as m:
+        yield m
+
+
+@pytest.fixture
+def online(modem: l610.Modem) -> l610.Modem:
+    """PDP context up and the clock set: ready for verified connections."""
+    modem.activate_pdp()
+    modem.set_clock_from_host()
+    return modem
