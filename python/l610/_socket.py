@@ -20,6 +20,12 @@ class SocketIO(io.RawIOBase):
         self._mode = mode
         self._reading = "r" in mode
         self._writing = "w" in mode
+        sock._io_ref()
+
+    def close(self) -> None:
+        if not self.closed:
+            super().close()
+            self._sock._io_unref()
 
     def readinto(self, b: Any) -> int:
         self._checkClosed()  # type: ignore[attr-defined]

@@ -21,6 +21,9 @@ pub(crate) struct Socket {
     /// `None` blocks, `Some(ZERO)` is non-blocking, like Python sockets.
     timeout: Mutex<Option<Duration>>,
     trace: Arc<Trace>,
+    /// Open `makefile` objects. As with Python sockets, `close()` waits for the last one
+    /// (http.client closes the socket while the response still reads from its file).
+    io_refs: Mutex<(usize, bool)>,
 }
 
 impl Socket {
@@ -31,6 +34,7 @@ impl Socket {
             inner: RwLock::new(Some(sock)),
             timeout: Mutex::new(None),
             trace,
+            io_refs: Mutex::new((0, false)),
         }
     }
 
@@ -173,8 +177,36 @@ impl Socket {
         self.settimeout(if flag { None } else { Some(0.0) })
     }
 
-    /// `AT+MIPCLOSE`. Closing twice is a no-op.
+    /// `AT+MIPCLOSE` (once the last `makefile` object is closed). Closing twice is a no-op.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
+        {
+            let mut refs = self.io_refs.lock().unwrap_or_else(|e| e.into_inner());
+            if refs.0 > 0 {
+                refs.1 = true;
+                return Ok(());
+            }
+        }
+        self.close_now(py)
+    }
+
+    fn _io_ref(&self) {
+        self.io_refs.lock().unwrap_or_else(|e| e.into_inner()).0 += 1;
+    }
+
+    fn _io_unref(&self, py: Python<'_>) -> PyResult<()> {
+        let close = {
+            let mut refs = self.io_refs.lock().unwrap_or_else(|e| e.into_inner());
+            refs.0 = refs.0.saturating_sub(1);
+            refs.0 == 0 && refs.1
+        };
+        if close {
+            self.close_now(py)?;
+        }
+        Ok(())
+    }
+
+    /// Close now, whatever file objects remain.
+    fn close_now(&self, py: Python<'_>) -> PyResult<()> {
         let r = py.detach(|| {
             let sock = self.inner.write().unwrap_or_else(|e| e.into_inner()).take();
             sock.map_or(Ok(()), |s| s.close())

@@ -47,7 +47,9 @@ def modem(sim: l610.Simulator) -> Iterator[l610.Modem]:
 
 @pytest.fixture
 def online(modem: l610.Modem) -> l610.Modem:
-    """PDP context up and the clock set: ready for verified connections."""
+    """PDP context up, the clock set and TLS 1.2 (OpenSSL 3 servers refuse the manual's
+    default TLS 1.0): ready for verified connections."""
     modem.activate_pdp()
     modem.set_clock_from_host()
+    modem.set_ssl_version(l610.SslVersion.TLS1_2)
     return modem
