@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple, Type, TypedDict, Union, NamedTuple
 
 __version__: str
+__all__: List[str]
 
 _Source = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]"]
 _Suite = Union["CipherSuite", int, str]

@@ -9,7 +9,10 @@ import socket
 import pytest
 
 import l610
-from l610 import _l610
+import importlib
+from typing import Any
+
+_l610: Any = importlib.import_module("l610._l610")
 
 
 def test_hierarchy() -> None:

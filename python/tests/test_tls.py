@@ -91,7 +91,7 @@ def test_http_client_over_tls(online: l610.Modem, server: TlsServer) -> None:
 def test_http_client_subclass_pattern(online: l610.Modem, server: TlsServer) -> None:
     class Conn(http.client.HTTPConnection):
         def connect(self) -> None:
-            self.sock = online.open_tls(self.host, self.port)  # type: ignore[assignment]
+            self.sock = online.open_tls(self.host, self.port)
 
     conn = Conn("127.0.0.1", server.port)
     conn.request("GET", "/index.html")

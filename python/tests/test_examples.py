@@ -1,0 +1,52 @@
+"""The example scripts and the notebook run against the virtual module."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "python"
+NOTEBOOK = ROOT / "examples" / "notebooks" / "quickstart.ipynb"
+
+
+def _run(script: str, tmp_path: Path) -> str:
+    env = dict(os.environ, L610_EXAMPLE_DIR=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / script)], cwd=EXAMPLES, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_quickstart(tmp_path: Path) -> None:
+    out = _run("quickstart.py", tmp_path)
+    assert "reply: b'016l morf olleh\\n'" in out
+    assert "-> AT+MIPOPEN=" in out
+
+
+def test_http_get(tmp_path: Path) -> None:
+    out = _run("http_get.py", tmp_path)
+    assert out.startswith("200")
+    assert "hello from s_server" in out
+
+
+def test_notebook() -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(str(NOTEBOOK), as_version=4)
+    client = nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+    )
+    client.execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    text = "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+    assert "CERTIFICATE_VALIDATION_FAILED" in text
+    assert "koobeton olleh" in text
