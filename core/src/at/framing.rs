@@ -115,6 +115,7 @@ impl Framer {
     /// Consume bytes from the front of `bytes` until one frame is complete and return it; `None`
     /// when all bytes were consumed without completing one. Pulling one frame at a time lets the
     /// caller act on a frame (e.g. switch the receive format after `OK`) before the next byte.
+    #[inline]
     pub fn next_frame(&mut self, bytes: &mut &[u8]) -> Option<Frame> {
         while !bytes.is_empty() {
             let frame = match self.state {
@@ -187,10 +188,17 @@ impl Framer {
     }
 
     /// Scan inside a line up to its end (or a comma that may end a raw `+MIPRTCP` header).
+    #[inline]
     fn in_line(&mut self, bytes: &mut &[u8]) -> Option<Frame> {
-        let found = match self.format {
-            ReceiveFormat::Hex => memchr2(b'\r', b'\n', bytes),
-            ReceiveFormat::Raw => memchr3(b'\r', b'\n', b',', bytes),
+        let raw = self.format == ReceiveFormat::Raw;
+        // memchr pays a set-up cost that only long slices repay; a byte-at-a-time feed must cost
+        // about what a whole-buffer feed costs per byte.
+        let found = if bytes.len() < 16 {
+            bytes.iter().position(|&b| b == b'\r' || b == b'\n' || (raw && b == b','))
+        } else if raw {
+            memchr3(b'\r', b'\n', b',', bytes)
+        } else {
+            memchr2(b'\r', b'\n', bytes)
         };
         let Some(at) = found else {
             self.extend_line(bytes);
@@ -217,12 +225,15 @@ impl Framer {
         self.end_line()
     }
 
+    #[inline]
     fn extend_line(&mut self, part: &[u8]) {
         if self.line.len() + part.len() > self.max_line {
             self.oversized += 1;
             self.line.clear();
             self.commas = 0;
             self.state = State::Discarding;
+        } else if let [one] = part {
+            self.line.push(*one);
         } else {
             self.line.extend_from_slice(part);
         }

@@ -181,6 +181,7 @@ impl Parser {
     }
 
     /// Feed bytes from the module.
+    #[inline]
     pub fn feed(&mut self, mut bytes: &[u8]) {
         self.stats.rx_bytes += bytes.len() as u64;
         while let Some(frame) = self.framer.next_frame(&mut bytes) {
@@ -192,7 +193,8 @@ impl Parser {
         match frame {
             Frame::Line(bytes) => {
                 self.tracer.bytes(Direction::Rx, &bytes);
-                let line = String::from_utf8_lossy(&bytes).into_owned();
+                // Valid UTF-8 (all the module sends) is taken without a copy.
+                let line = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                 self.on_line(line);
             }
             Frame::Prompt => {

@@ -65,6 +65,10 @@ pub fn parse(line: &str) -> Urc {
     let Some((name, params)) = line.split_once(':') else {
         return Urc::Other(line.to_owned());
     };
+    // Data lines are the long ones: decode them without scanning for parameters first.
+    if name == "+MIPRTCP" {
+        return parse_hex_data(params).unwrap_or_else(|| Urc::Other(line.to_owned()));
+    }
     let p = split(params);
     let id = || p.first().and_then(|s| int::<u8>(s));
     let typed = match name.trim() {
@@ -82,7 +86,6 @@ pub fn parse(line: &str) -> Urc {
             status,
             acked: p.get(2).and_then(|s| int(s)),
         }),
-        "+MIPRTCP" => parse_hex_data(params),
         _ => None,
     };
     typed.unwrap_or_else(|| Urc::Other(line.to_owned()))
