@@ -145,7 +145,7 @@ cp examples/c/tls_client examples/c/double_include "$work/asan/"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 for t in capi/tests/*.c; do
-    run "asan $(basename "$t" .c)" "$work/asan/$(basename "$t" .c)"
+    run "asan $(basename "$t" .c)" "$work/asan/$(basename "$t" .c)" | tee -a "$work/suites.out"
 done
 run "asan tls_client" "$work/asan/tls_client" @PTY@ 127.0.0.1 "$L610_TLS_PORT" "$L610_CA" > "$work/reply.txt"
 grep -q '^HTTP/1.0 200' "$work/reply.txt" || { echo "capi: tls_client printed no HTTP reply"; exit 1; }
@@ -165,7 +165,7 @@ VG="valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=def
 VG="$VG --show-leak-kinds=definite,indirect"
 for t in capi/tests/*.c; do
     # shellcheck disable=SC2086
-    run "valgrind $(basename "$t" .c)" $VG "$work/plain/$(basename "$t" .c)"
+    run "valgrind $(basename "$t" .c)" $VG "$work/plain/$(basename "$t" .c)" | tee -a "$work/suites.out"
 done
 # The shared library this time, as a C user links it.
 # shellcheck disable=SC2086
@@ -175,3 +175,6 @@ grep -q '^HTTP/1.0 200' "$work/reply.txt" || { echo "capi: tls_client printed no
 $VG examples/c/double_include
 
 step "all C API checks passed"
+# One closing line over every suite run ("N passed, N failed").
+awk '/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 } END { printf "capi: %d passed, %d failed\n", p, f }' \
+    "$work/suites.out"
