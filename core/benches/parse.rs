@@ -32,8 +32,16 @@ fn bench(c: &mut Criterion) {
     assert_eq!(feed_all(&stream, 1), 8 * 2048);
     let mut g = c.benchmark_group("parse_mixed_stream");
     g.throughput(Throughput::Bytes(stream.len() as u64));
-    g.bench_function("whole", |b| b.iter_batched(|| (), |_| feed_all(&stream, stream.len()), BatchSize::SmallInput));
-    g.bench_function("byte_at_a_time", |b| b.iter_batched(|| (), |_| feed_all(&stream, 1), BatchSize::SmallInput));
+    g.bench_function("whole", |b| {
+        b.iter_batched(
+            || (),
+            |_| feed_all(&stream, stream.len()),
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("byte_at_a_time", |b| {
+        b.iter_batched(|| (), |_| feed_all(&stream, 1), BatchSize::SmallInput)
+    });
     g.finish();
 }
 

@@ -27,7 +27,14 @@ struct Args {
 }
 
 fn args() -> Result<Args, BoxError> {
-    let mut a = Args { port: None, baud: 115200, host: "localhost".into(), tls_port: 0, ca: None, path: "/hello.txt".into() };
+    let mut a = Args {
+        port: None,
+        baud: 115200,
+        host: "localhost".into(),
+        tls_port: 0,
+        ca: None,
+        path: "/hello.txt".into(),
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -60,16 +67,42 @@ impl LocalServer {
         let dir = std::env::temp_dir().join(format!("l610-demo-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let sh = |script: &str| -> Result<(), BoxError> {
-            let ok = Command::new("sh").arg("-c").arg(script).current_dir(&dir).stdout(Stdio::null()).stderr(Stdio::null()).status()?.success();
-            if ok { Ok(()) } else { Err(format!("failed: {script}").into()) }
+            let ok = Command::new("sh")
+                .arg("-c")
+                .arg(script)
+                .current_dir(&dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()?
+                .success();
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("failed: {script}").into())
+            }
         };
         sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 -subj '/CN=l610 demo CA'")?;
         sh("openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=localhost'")?;
         sh("openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 30")?;
-        std::fs::write(dir.join("hello.txt"), "Hello from openssl s_server, through the L610's TLS stack.\n")?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        std::fs::write(
+            dir.join("hello.txt"),
+            "Hello from openssl s_server, through the L610's TLS stack.\n",
+        )?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let child = Command::new("openssl")
-            .args(["s_server", "-quiet", "-WWW", "-accept", &format!("127.0.0.1:{port}"), "-cert", "server.pem", "-key", "server.key"])
+            .args([
+                "s_server",
+                "-quiet",
+                "-WWW",
+                "-accept",
+                &format!("127.0.0.1:{port}"),
+                "-cert",
+                "server.pem",
+                "-key",
+                "server.key",
+            ])
             .current_dir(&dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -114,8 +147,16 @@ fn main() -> Result<(), BoxError> {
             let server = LocalServer::start()?;
             a.tls_port = server.port;
             let sim = l610_sim::Sim::start_pty(l610_sim::SimConfig::default())?;
-            let path = sim.pty_path().ok_or("no pty")?.to_str().ok_or("pty path")?.to_owned();
-            println!("virtual L610 on {path}; openssl s_server on 127.0.0.1:{}", server.port);
+            let path = sim
+                .pty_path()
+                .ok_or("no pty")?
+                .to_str()
+                .ok_or("pty path")?
+                .to_owned();
+            println!(
+                "virtual L610 on {path}; openssl s_server on 127.0.0.1:{}",
+                server.port
+            );
             let modem = builder.open(&path, a.baud)?;
             let ca = server.ca();
             (Some(sim), Some(server), modem, ca)
@@ -137,7 +178,11 @@ fn main() -> Result<(), BoxError> {
     tls.read_to_end(&mut reply)?;
     drop(tls);
 
-    println!("\n--- reply ({} bytes) ---\n{}", reply.len(), String::from_utf8_lossy(&reply));
+    println!(
+        "\n--- reply ({} bytes) ---\n{}",
+        reply.len(),
+        String::from_utf8_lossy(&reply)
+    );
     println!("--- AT transcript (seconds, -> to the module, <- from it) ---");
     for line in transcript.lock().unwrap().iter() {
         println!("{line}");

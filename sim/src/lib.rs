@@ -139,16 +139,38 @@ impl Sim {
         let reader = {
             let events = events.clone();
             let stop = stop.clone();
+            let baud = config.baud;
             std::thread::Builder::new()
                 .name("l610-sim-rx".into())
                 .spawn(move || {
-                    let mut buf = vec![0u8; 8192];
+                    // With line-rate emulation the module also takes bytes no faster than the
+                    // line carries them: small reads, each waited for until its due time, so
+                    // the host's writes back up in the tty buffer as they would on a UART.
+                    let mut buf = vec![0u8; if baud.is_some() { 64 } else { 8192 }];
+                    let mut pace = baud.map(|b| (std::time::Instant::now(), 0u64, b as f64 / 10.0));
                     while !stop.load(Ordering::SeqCst) {
                         match port.read(&mut buf) {
                             Ok(None) => {}
                             // The host's end of a socket pair is gone.
                             Ok(Some(0)) | Err(_) => break,
                             Ok(Some(n)) => {
+                                if let Some((start, sent, rate)) = pace.as_mut() {
+                                    let now = std::time::Instant::now();
+                                    // Idle time is not saved up for a later burst; being a
+                                    // little late (sleep overshoot) is not idleness.
+                                    if now.duration_since(*start).as_secs_f64()
+                                        > *sent as f64 / *rate + 0.005
+                                    {
+                                        *start = now;
+                                        *sent = 0;
+                                    }
+                                    *sent += n as u64;
+                                    let due =
+                                        *start + Duration::from_secs_f64(*sent as f64 / *rate);
+                                    if let Some(wait) = due.checked_duration_since(now) {
+                                        std::thread::sleep(wait);
+                                    }
+                                }
                                 if events.send(Event::Input(buf[..n].to_vec())).is_err() {
                                     break;
                                 }

@@ -194,7 +194,9 @@ impl Framer {
         // memchr pays a set-up cost that only long slices repay; a byte-at-a-time feed must cost
         // about what a whole-buffer feed costs per byte.
         let found = if bytes.len() < 16 {
-            bytes.iter().position(|&b| b == b'\r' || b == b'\n' || (raw && b == b','))
+            bytes
+                .iter()
+                .position(|&b| b == b'\r' || b == b'\n' || (raw && b == b','))
         } else if raw {
             memchr3(b'\r', b'\n', b',', bytes)
         } else {

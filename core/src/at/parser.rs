@@ -194,7 +194,8 @@ impl Parser {
             Frame::Line(bytes) => {
                 self.tracer.bytes(Direction::Rx, &bytes);
                 // Valid UTF-8 (all the module sends) is taken without a copy.
-                let line = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                let line = String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                 self.on_line(line);
             }
             Frame::Prompt => {
