@@ -8,7 +8,10 @@ use l610::{Modem, SslVersion, VerifyMode};
 
 fn modem() -> Option<Modem> {
     let port = std::env::var("L610_TEST_PORT").ok()?;
-    let baud = std::env::var("L610_TEST_BAUD").ok().and_then(|b| b.parse().ok()).unwrap_or(115200);
+    let baud = std::env::var("L610_TEST_BAUD")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(115200);
     Some(Modem::open(&port, baud).expect("open L610_TEST_PORT"))
 }
 
