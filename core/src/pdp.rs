@@ -44,7 +44,7 @@ impl Modem {
             (None, Some(_)) => return Err(Error::invalid("credentials need an APN")),
             (None, None) => {}
         }
-        let seen = self.wait_for(std::time::Duration::ZERO, |p| Some(p.pdp_event.0))?;
+        let seen = self.engine.parser().pdp_event.0;
         self.command(&Command::new(body).timeout(self.config().command_timeout))?;
         let event = self.wait_for(self.config().pdp_timeout, |p| {
             (p.pdp_event.0 > seen).then(|| p.pdp_event.1.clone())
@@ -59,7 +59,7 @@ impl Modem {
 
     /// `AT+MIPCALL=0`, then wait for `+MIPCALL: 0`.
     pub fn deactivate_pdp(&self) -> Result<()> {
-        let seen = self.wait_for(std::time::Duration::ZERO, |p| Some(p.pdp_event.0))?;
+        let seen = self.engine.parser().pdp_event.0;
         self.command(&Command::new("+MIPCALL=0"))?;
         self.wait_for(self.config().pdp_timeout, |p| {
             (p.pdp_event.0 > seen).then_some(())

@@ -239,7 +239,7 @@ impl Parser {
         // everything is.
         let before_current = current
             .as_ref()
-            .map_or(true, |f| self.echo_on && !f.echo_seen);
+            .is_none_or(|f| self.echo_on && !f.echo_seen);
         if let Some(old) = self.abandoned.as_ref().filter(|_| before_current) {
             if final_result.is_some() {
                 self.abandoned = None;
