@@ -123,14 +123,22 @@ impl Engine {
             self.sleep(delay)?;
         }
         let body = &line[2..line.len() - 1];
+        // A command's own URCs (a connect thread's +MIPOPEN) must follow its final result, as on
+        // the module: hold URCs from execution until the reply is out.
+        self.output.set_data_mode(true);
         let outcome = {
             let ctx = self.ctx();
             commands::execute(&ctx, body)
         };
         match outcome {
-            Outcome::Done(reply) => self.reply(reply),
+            Outcome::Done(reply) => {
+                let r = self.reply(reply);
+                self.output.set_data_mode(false);
+                r
+            }
             Outcome::Reset => {
                 self.finish(Final::Ok);
+                self.output.set_data_mode(false);
                 self.sleep(Duration::from_millis(100))?;
                 Err(Interrupt::Reboot(None))
             }
