@@ -452,11 +452,7 @@ pub unsafe extern "C" fn l610_modem_command(
             out(written, "written")?;
             let line = str_arg(line, "line")?;
             let expects = opt_str_arg(expects, "expects")?;
-            let body = match line.get(..2) {
-                Some(at) if at.eq_ignore_ascii_case("AT") => &line[2..],
-                _ => line,
-            };
-            let mut cmd = Command::new(body).bare_lines();
+            let mut cmd = Command::from_line(line).bare_lines();
             for prefix in expects.into_iter().flat_map(|e| e.split(',')) {
                 let prefix = prefix.trim();
                 if !prefix.is_empty() {

@@ -79,6 +79,13 @@ fn injection_attempts_are_refused() {
         credentials: None,
     };
     assert!(is_invalid(&refused(&rig, |m| m.activate_pdp(&apn))));
+    // The raw escape hatch takes one command per call.
+    for line in ["+CSQ\rAT+CFUN=1,1", "+CSQ\n", "+GTSSLMODE=1\u{1b}"] {
+        let e = refused(&rig, |m| m.command(&l610::Command::new(line)));
+        assert!(is_invalid(&e), "{line:?}: {e:?}");
+    }
+    assert_eq!(l610::Command::from_line("at+csq").line(), "AT+csq");
+    assert_eq!(l610::Command::from_line("+CSQ").line(), "AT+CSQ");
     let creds = PdpConfig {
         apn: Some("cmnet".into()),
         credentials: Some(("u".into(), "p\n".into())),

@@ -34,6 +34,16 @@ impl Command {
         }
     }
 
+    /// A command as a person types it: `AT+CSQ`, `at+csq` or just `+CSQ` (the `AT` is optional).
+    pub fn from_line(line: &str) -> Self {
+        let line = line.trim();
+        let body = match line.get(..2) {
+            Some(at) if at.eq_ignore_ascii_case("AT") => &line[2..],
+            _ => line,
+        };
+        Command::new(body)
+    }
+
     /// Lines starting with `prefix:` belong to this command's response; all other `+X:` lines
     /// are URCs.
     #[must_use]

@@ -77,6 +77,14 @@ impl Engine {
 
     /// Run one command to its final result.
     pub(crate) fn execute(&self, cmd: &Command) -> Result<Response> {
+        // A CR or another control character inside the line would end it early and start a
+        // second command the engine does not track (AT command injection through the raw API).
+        if let Some(bad) = cmd.line.chars().find(|c| c.is_control()) {
+            return Err(Error::InvalidArgument(format!(
+                "command line {:?} contains {bad:?}; one command per call, no control characters",
+                cmd.line
+            )));
+        }
         let mut writer = lock(&self.writer);
         self.check_open()?;
         let timeout = cmd.timeout.unwrap_or(self.config.command_timeout);
