@@ -1,12 +1,17 @@
 //! Unsolicited result codes: lines the module sends on its own, typed.
 
-use super::params::{int, split, unquote};
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::params::{int, split, unquote};
 
 /// An unsolicited line from the module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Urc {
-    /// A boot line (`AT command ready`): the module (re)started, echo is on, SSL state is lost.
+    /// A boot line (`AT command ready`, `RDY`): the module (re)started, echo is on, SSL state is
+    /// lost.
     Boot(String),
     /// `+SIM READY`, `+SIM DROP`, ...: the SIM's status word.
     Sim(String),
@@ -19,8 +24,9 @@ pub enum Urc {
         /// Whether the connection (and handshake) succeeded.
         connected: bool,
     },
-    /// `+MIPCLOSE: <id>[,<x>]`: socket closed. The second field's meaning is not documented
-    /// (the manual shows 1, drivers see 0); it is kept only as a diagnostic.
+    /// `+MIPCLOSE: <id>[,<x>]` (also `+MIPCLOSED: <id>,<x>`, which one SDK sees): socket closed.
+    /// The second field's meaning is not documented (the manual shows 1, drivers see 0); it is
+    /// kept only as a diagnostic.
     MipClose {
         /// Socket id.
         id: u8,
@@ -38,10 +44,10 @@ pub enum Urc {
     },
     /// `+MIPRTCP: <id>,<n>,<data>`: data received on socket `id`, already decoded (hex or raw).
     MipRtcp {
-        /// Socket id.
-        id: u8,
+        /// Socket id as sent.
+        id: u32,
         /// The second field as sent; in hex format it is *not* the payload length.
-        n: u32,
+        n: u64,
         /// The payload bytes.
         data: Vec<u8>,
     },
@@ -77,7 +83,7 @@ pub fn parse(line: &str) -> Urc {
             id,
             connected: s == 1,
         }),
-        "+MIPCLOSE" => id().map(|id| Urc::MipClose {
+        "+MIPCLOSE" | "+MIPCLOSED" => id().map(|id| Urc::MipClose {
             id,
             detail: p.get(1).and_then(|s| int(s)),
         }),
@@ -100,22 +106,10 @@ fn parse_hex_data(params: &str) -> Option<Urc> {
     Some(Urc::MipRtcp { id, n, data })
 }
 
-/// `+MIPRTCP: <id>,<len>` header of a raw (IPRFMT 2) payload.
-pub fn parse_raw_data(header: &[u8], data: Vec<u8>) -> Urc {
-    let text = String::from_utf8_lossy(header);
-    let parsed = text.strip_prefix("+MIPRTCP:").and_then(|p| {
-        let (id, n) = p.split_once(',')?;
-        Some((id.trim().parse().ok()?, n.trim().parse().ok()?))
-    });
-    match parsed {
-        Some((id, n)) => Urc::MipRtcp { id, n, data },
-        None => Urc::Other(format!("{text},<{} bytes>", data.len())),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec;
 
     #[test]
     fn typed_urcs() {
@@ -134,10 +128,10 @@ mod tests {
             }
         );
         assert_eq!(
-            parse("+MIPCLOSE: 2"),
+            parse("+MIPCLOSED: 2,3"),
             Urc::MipClose {
                 id: 2,
-                detail: None
+                detail: Some(3)
             }
         );
         assert_eq!(
@@ -160,14 +154,9 @@ mod tests {
                 data: vec![0x35, 0x0a, 0x57]
             }
         );
-        assert_eq!(
-            parse("AT command ready"),
-            Urc::Boot("AT command ready".into())
-        );
+        assert_eq!(parse("AT command ready"), Urc::Boot("AT command ready".into()));
         assert_eq!(parse("+SIM READY"), Urc::Sim("READY".into()));
-        assert_eq!(
-            parse("+MIPRTCP: 1,2,XYZ"),
-            Urc::Other("+MIPRTCP: 1,2,XYZ".into())
-        );
+        assert_eq!(parse("+MIPRTCP: 1,2,XYZ"), Urc::Other("+MIPRTCP: 1,2,XYZ".into()));
+        assert_eq!(parse("+MIPOPEN: 300,1"), Urc::Other("+MIPOPEN: 300,1".into()));
     }
 }

@@ -1,0 +1,555 @@
+//! Framing: the raw byte stream from the module, cut into lines, prompts and length-framed
+//! payloads — with every size that comes off the wire bounded.
+//!
+//! The framer is incremental: bytes can arrive in any split (one at a time, or megabytes at once)
+//! and each byte is looked at a constant number of times, so feeding a message byte by byte costs
+//! the same per byte as feeding it whole (the quadratic re-scan of some AT parsers is the bug this
+//! avoids). It knows nothing about commands; classification happens one layer up.
+//!
+//! A raw `+MIPRTCP` header announces a length; the module is not trusted with it. A length above
+//! the configured maximum, a payload not followed by CR LF, or one the session declares stalled
+//! ([`Framer::abort_payload`]) is a [`FramingError`]: the bytes taken as payload are read again as
+//! lines (a module that restarted mid-payload printed its boot line there), and framing resyncs.
+
+use alloc::vec::Vec;
+use core::mem;
+
+use memchr::{memchr2, memchr3};
+
+use crate::event::FramingError;
+
+/// How the module delivers received socket data (`AT+GTSET="IPRFMT",<n>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ReceiveFormat {
+    /// IPRFMT 0 (the module's default): `+MIPRTCP: <id>,<n>,<HEX>` on one line.
+    #[default]
+    Hex,
+    /// IPRFMT 2: `+MIPRTCP: <id>,<len>,<len raw bytes>`, read by length, binary-safe.
+    Raw,
+}
+
+impl ReceiveFormat {
+    /// The `<n>` of `AT+GTSET="IPRFMT",<n>`.
+    pub fn iprfmt(self) -> u8 {
+        match self {
+            ReceiveFormat::Hex => 0,
+            ReceiveFormat::Raw => 2,
+        }
+    }
+}
+
+/// One unit cut out of the byte stream. Hand the vectors back with [`Framer::recycle`] to keep
+/// the receive path free of allocations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// A non-empty line, without its CR/LF terminators. The echo of a command ends with a bare
+    /// CR, responses and URCs are wrapped in CR LF; empty lines carry nothing and are skipped.
+    Line(Vec<u8>),
+    /// The `>` data prompt at the start of a line (one following space is consumed with it).
+    Prompt,
+    /// A raw (IPRFMT 2) `+MIPRTCP: <id>,<len>,` followed by exactly `len` bytes and CR LF.
+    Payload {
+        /// The socket id field as sent.
+        id: u32,
+        /// Exactly `len` bytes (they may contain CR and LF).
+        data: Vec<u8>,
+    },
+    /// Something the module sent broke framing; it was discarded and framing resynced.
+    Error(FramingError),
+}
+
+const RAW_DATA_PREFIX: &[u8] = b"+MIPRTCP:";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the start of a line: a `>` here is the data prompt.
+    LineStart,
+    /// Just after a prompt: swallow one optional space.
+    AfterPrompt,
+    /// Inside a line.
+    InLine,
+    /// Inside an over-long line that is being dropped up to its end.
+    Discarding,
+    /// Reading `remaining` payload bytes of a raw `+MIPRTCP`.
+    Payload { id: u32, remaining: usize },
+    /// After a payload: its CR LF (`cr` once the CR was seen).
+    PayloadEnd { id: u32, cr: bool },
+}
+
+/// Incremental framer. See the module documentation.
+#[derive(Debug)]
+pub struct Framer {
+    state: State,
+    line: Vec<u8>,
+    payload: Vec<u8>,
+    /// Bytes of a discarded payload, read again as lines before new input.
+    replay: Vec<u8>,
+    replaying: bool,
+    commas: u8,
+    format: ReceiveFormat,
+    max_line: usize,
+    max_payload: usize,
+    oversized: u64,
+}
+
+impl Framer {
+    /// A framer that drops lines longer than `max_line` bytes and refuses raw payloads longer
+    /// than `max_payload` bytes.
+    pub fn new(max_line: usize, max_payload: usize) -> Self {
+        Framer {
+            state: State::LineStart,
+            line: Vec::with_capacity(256),
+            payload: Vec::new(),
+            replay: Vec::new(),
+            replaying: false,
+            commas: 0,
+            format: ReceiveFormat::Hex,
+            max_line: max_line.max(1),
+            max_payload,
+            oversized: 0,
+        }
+    }
+
+    /// Switch the receive format; takes effect from the next byte pushed.
+    pub fn set_format(&mut self, format: ReceiveFormat) {
+        self.format = format;
+    }
+
+    /// The receive format in force.
+    pub fn format(&self) -> ReceiveFormat {
+        self.format
+    }
+
+    /// How many over-long lines were dropped.
+    pub fn oversized_lines(&self) -> u64 {
+        self.oversized
+    }
+
+    /// Whether a raw payload is being read (the session watches it for stalls).
+    pub fn in_payload(&self) -> bool {
+        matches!(self.state, State::Payload { .. } | State::PayloadEnd { .. })
+    }
+
+    /// Hand back a vector from a [`Frame`] so its capacity is reused.
+    #[inline]
+    pub fn recycle(&mut self, mut v: Vec<u8>) {
+        if v.capacity() > self.line.capacity() && v.capacity() <= self.max_line {
+            v.clear();
+            self.line = v;
+        } else if self.payload.capacity() == 0 && v.capacity() <= self.max_payload {
+            v.clear();
+            self.payload = v;
+        }
+    }
+
+    /// The payload being read stalled (the session's timer): discard it as a framing error and
+    /// read its bytes again as lines.
+    pub fn abort_payload(&mut self) -> Option<FramingError> {
+        match self.state {
+            State::Payload { id, remaining } => {
+                let received = self.payload.len();
+                self.state = State::LineStart;
+                self.requeue_payload(&[]);
+                Some(FramingError::PayloadStalled {
+                    socket: id,
+                    received,
+                    missing: remaining,
+                })
+            }
+            State::PayloadEnd { id, .. } => {
+                // Only the CR LF is missing; the data was complete. Treat as not terminated.
+                self.state = State::LineStart;
+                self.requeue_payload(&[]);
+                Some(FramingError::PayloadNotTerminated { socket: id })
+            }
+            _ => None,
+        }
+    }
+
+    /// Forget any partial line or payload (after a module restart the half-line before it is
+    /// meaningless).
+    pub fn reset(&mut self) {
+        self.state = State::LineStart;
+        self.line.clear();
+        self.commas = 0;
+        self.payload.clear();
+    }
+
+    /// Consume bytes from the front of `bytes` until one frame is complete and return it; `None`
+    /// when all bytes were consumed without completing one. Pulling one frame at a time lets the
+    /// caller act on a frame (e.g. switch the receive format after `OK`) before the next byte.
+    #[inline]
+    pub fn next_frame(&mut self, bytes: &mut &[u8]) -> Option<Frame> {
+        if !self.replay.is_empty() {
+            let replay = mem::take(&mut self.replay);
+            let mut rest = &replay[..];
+            self.replaying = true;
+            let frame = self.step(&mut rest);
+            self.replaying = false;
+            let consumed = replay.len() - rest.len();
+            let mut replay = replay;
+            replay.drain(..consumed);
+            // A frame found while replaying may itself have queued bytes to replay; those come
+            // first (they were earlier in the stream).
+            if !self.replay.is_empty() {
+                self.replay.extend_from_slice(&replay);
+            } else {
+                self.replay = replay;
+            }
+            if frame.is_some() {
+                return frame;
+            }
+        }
+        self.step(bytes)
+    }
+
+    fn step(&mut self, bytes: &mut &[u8]) -> Option<Frame> {
+        while !bytes.is_empty() {
+            let frame = match self.state {
+                State::LineStart => {
+                    let b = bytes[0];
+                    let frame = match b {
+                        b'\r' | b'\n' => None,
+                        b'>' => {
+                            self.state = State::AfterPrompt;
+                            Some(Frame::Prompt)
+                        }
+                        _ => {
+                            self.state = State::InLine;
+                            continue;
+                        }
+                    };
+                    *bytes = &bytes[1..];
+                    frame
+                }
+                State::AfterPrompt => {
+                    if bytes[0] == b' ' {
+                        *bytes = &bytes[1..];
+                    }
+                    self.state = State::LineStart;
+                    None
+                }
+                State::InLine => self.in_line(bytes),
+                State::Discarding => {
+                    match memchr2(b'\r', b'\n', bytes) {
+                        Some(end) => {
+                            *bytes = &bytes[end + 1..];
+                            self.state = State::LineStart;
+                        }
+                        None => *bytes = &[],
+                    }
+                    None
+                }
+                State::Payload { id, remaining } => {
+                    let take = remaining.min(bytes.len());
+                    self.payload.extend_from_slice(&bytes[..take]);
+                    *bytes = &bytes[take..];
+                    self.state = if take == remaining {
+                        State::PayloadEnd { id, cr: false }
+                    } else {
+                        State::Payload {
+                            id,
+                            remaining: remaining - take,
+                        }
+                    };
+                    None
+                }
+                State::PayloadEnd { id, cr } => match (cr, bytes[0]) {
+                    (false, b'\r') => {
+                        *bytes = &bytes[1..];
+                        self.state = State::PayloadEnd { id, cr: true };
+                        None
+                    }
+                    (_, b'\n') => {
+                        *bytes = &bytes[1..];
+                        self.state = State::LineStart;
+                        Some(Frame::Payload {
+                            id,
+                            data: mem::take(&mut self.payload),
+                        })
+                    }
+                    // A CR alone ends it too (some firmware); the byte after it starts a line.
+                    (true, _) => {
+                        self.state = State::LineStart;
+                        Some(Frame::Payload {
+                            id,
+                            data: mem::take(&mut self.payload),
+                        })
+                    }
+                    // Not CR LF: the length was a lie (or the module restarted inside the
+                    // payload). Read the bytes again as lines.
+                    (false, _) => {
+                        self.state = State::LineStart;
+                        self.requeue_payload(&[]);
+                        Some(Frame::Error(FramingError::PayloadNotTerminated { socket: id }))
+                    }
+                },
+            };
+            if frame.is_some() {
+                return frame;
+            }
+        }
+        None
+    }
+
+    /// Put the payload bytes (and `extra`) back in front of the input, as lines.
+    fn requeue_payload(&mut self, extra: &[u8]) {
+        let mut again = mem::take(&mut self.payload);
+        again.extend_from_slice(extra);
+        // The header line was already consumed; what follows starts a fresh line.
+        again.insert(0, b'\n');
+        again.extend_from_slice(&self.replay);
+        self.replay = again;
+    }
+
+    /// Scan inside a line up to its end (or a comma that may end a raw `+MIPRTCP` header).
+    #[inline]
+    fn in_line(&mut self, bytes: &mut &[u8]) -> Option<Frame> {
+        let raw = self.format == ReceiveFormat::Raw && !self.replaying;
+        // memchr pays a set-up cost that only long slices repay; a byte-at-a-time feed must cost
+        // about what a whole-buffer feed costs per byte.
+        let found = if bytes.len() < 16 {
+            bytes
+                .iter()
+                .position(|&b| b == b'\r' || b == b'\n' || (raw && b == b','))
+        } else if raw {
+            memchr3(b'\r', b'\n', b',', bytes)
+        } else {
+            memchr2(b'\r', b'\n', bytes)
+        };
+        let Some(at) = found else {
+            let dropped = self.extend_line(bytes);
+            *bytes = &[];
+            return dropped;
+        };
+        let stop = bytes[at];
+        let dropped = self.extend_line(&bytes[..at]);
+        *bytes = &bytes[at + 1..];
+        if self.state == State::Discarding {
+            if stop != b',' {
+                self.state = State::LineStart;
+            }
+            return dropped;
+        }
+        if stop == b',' {
+            if self.line.len() < self.max_line {
+                self.line.push(b',');
+            }
+            self.commas = self.commas.saturating_add(1);
+            if self.commas == 2 && self.line.starts_with(RAW_DATA_PREFIX) {
+                return self.start_payload();
+            }
+            return None;
+        }
+        self.end_line()
+    }
+
+    /// Append to the line, or start discarding it when it would exceed the bound.
+    #[inline]
+    fn extend_line(&mut self, part: &[u8]) -> Option<Frame> {
+        if self.line.len() + part.len() > self.max_line {
+            self.oversized += 1;
+            let len = self.line.len() + part.len();
+            self.line.clear();
+            self.commas = 0;
+            self.state = State::Discarding;
+            return Some(Frame::Error(FramingError::LineTooLong { at_least: len }));
+        }
+        if let [one] = part {
+            self.line.push(*one);
+        } else {
+            self.line.extend_from_slice(part);
+        }
+        None
+    }
+
+    fn end_line(&mut self) -> Option<Frame> {
+        self.commas = 0;
+        self.state = State::LineStart;
+        if self.line.is_empty() {
+            return None;
+        }
+        let line = mem::replace(&mut self.line, Vec::new());
+        Some(Frame::Line(line))
+    }
+
+    /// The line so far is `+MIPRTCP: <id>,<len>,`: the next `len` bytes are payload.
+    fn start_payload(&mut self) -> Option<Frame> {
+        self.commas = 0;
+        let header = &self.line[RAW_DATA_PREFIX.len()..self.line.len() - 1];
+        let mut fields = header.split(|&b| b == b',');
+        let (Some(id), Some(len)) = (fields.next().and_then(number), fields.next()) else {
+            // Not a header: keep it as an ordinary line so nothing is silently lost.
+            return None;
+        };
+        let Some(len) = number(len) else {
+            return None;
+        };
+        self.line.clear();
+        let id = u32::try_from(id).unwrap_or(u32::MAX);
+        if len > self.max_payload as u64 {
+            // Never allocate what the module announces; what follows is read as lines.
+            self.state = State::LineStart;
+            return Some(Frame::Error(FramingError::PayloadTooLong {
+                socket: id,
+                declared: len,
+            }));
+        }
+        let len = len as usize;
+        self.payload.clear();
+        self.payload.reserve(len);
+        self.state = if len == 0 {
+            State::PayloadEnd { id, cr: false }
+        } else {
+            State::Payload { id, remaining: len }
+        };
+        None
+    }
+}
+
+/// A decimal field with optional spaces around it; `None` for anything else (or over u64).
+fn number(field: &[u8]) -> Option<u64> {
+    let s = core::str::from_utf8(field).ok()?.trim();
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn frames(f: &mut Framer, input: &[u8], split: usize) -> Vec<Frame> {
+        let mut out = Vec::new();
+        for mut part in input.chunks(split.max(1)) {
+            while let Some(fr) = f.next_frame(&mut part) {
+                out.push(fr);
+            }
+        }
+        out
+    }
+
+    fn raw(max_payload: usize) -> Framer {
+        let mut f = Framer::new(4096, max_payload);
+        f.set_format(ReceiveFormat::Raw);
+        f
+    }
+
+    fn line(s: &[u8]) -> Frame {
+        Frame::Line(s.to_vec())
+    }
+
+    #[test]
+    fn echo_response_final() {
+        let input = b"AT+GTSSLMODE?\r\r\n+GTSSLMODE: 1\r\n\r\nOK\r\n";
+        for split in [1, 2, 3, 100] {
+            assert_eq!(
+                frames(&mut Framer::new(4096, 4096), input, split),
+                vec![line(b"AT+GTSSLMODE?"), line(b"+GTSSLMODE: 1"), line(b"OK")]
+            );
+        }
+    }
+
+    #[test]
+    fn prompt_with_and_without_space() {
+        for input in [&b"AT+MIPSEND=1,3\r\r\n> "[..], b"AT+MIPSEND=1,3\r> "] {
+            let got = frames(&mut Framer::new(4096, 4096), input, 1);
+            assert_eq!(got, vec![line(b"AT+MIPSEND=1,3"), Frame::Prompt]);
+        }
+    }
+
+    #[test]
+    fn raw_payload_with_crlf_inside() {
+        let input = b"\r\n+MIPRTCP: 1,6,a\r\nb,\r\r\n\r\nOK\r\n";
+        for split in [1, 5, 1000] {
+            assert_eq!(
+                frames(&mut raw(4096), input, split),
+                vec![
+                    Frame::Payload {
+                        id: 1,
+                        data: b"a\r\nb,\r".to_vec()
+                    },
+                    line(b"OK"),
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn commas_in_other_lines_are_kept_in_raw_format() {
+        let got = frames(&mut raw(4096), b"\r\n+GTSSLCIPHER: 1,2,3\r\n", 1);
+        assert_eq!(got, vec![line(b"+GTSSLCIPHER: 1,2,3")]);
+    }
+
+    #[test]
+    fn oversized_lines_are_dropped_and_counted() {
+        let mut f = Framer::new(8, 8);
+        let got = frames(&mut f, b"\r\n0123456789abc\r\nOK\r\n", 100);
+        assert_eq!(
+            got,
+            vec![
+                Frame::Error(FramingError::LineTooLong { at_least: 13 }),
+                line(b"OK")
+            ]
+        );
+        assert_eq!(f.oversized_lines(), 1);
+    }
+
+    /// Defect 1: the announced length was trusted (abort on 2^40, panic on u64::MAX, a wedge
+    /// on 2^31). Now it is a typed framing error and the lines after it still frame.
+    #[test]
+    fn announced_lengths_beyond_the_bound_are_refused() {
+        for len in ["1099511627776", "18446744073709551615", "2147483648", "99999999999999999999999"] {
+            let input = alloc::format!("\r\n+MIPRTCP: 1,{len},xyz\r\nOK\r\n");
+            for split in [1, 7, 1000] {
+                let got = frames(&mut raw(65536), input.as_bytes(), split);
+                assert_eq!(got.last(), Some(&line(b"OK")), "{len} split {split}: {got:?}");
+                assert!(
+                    matches!(got[0], Frame::Error(FramingError::PayloadTooLong { .. }))
+                        || matches!(got[0], Frame::Line(_)),
+                    "{got:?}"
+                );
+            }
+        }
+    }
+
+    /// Defect 2: a reboot inside a payload. The boot line and what follows are read again as
+    /// lines once the payload is seen not to end in CR LF.
+    #[test]
+    fn restart_inside_a_payload_is_found_again() {
+        let input = b"\r\n+MIPRTCP: 1,40,abc\r\nAT command ready\r\n\r\n+SIM READY\r\n\r\nXXXXOK\r\n";
+        let got = frames(&mut raw(4096), input, 3);
+        assert!(
+            got.contains(&Frame::Error(FramingError::PayloadNotTerminated { socket: 1 })),
+            "{got:?}"
+        );
+        assert!(got.contains(&line(b"AT command ready")), "{got:?}");
+        assert!(got.contains(&line(b"+SIM READY")), "{got:?}");
+    }
+
+    #[test]
+    fn stalled_payload_is_replayed_as_lines() {
+        let mut f = raw(4096);
+        let got = frames(&mut f, b"\r\n+MIPRTCP: 1,100,ab\r\nAT command ready\r\n", 4);
+        assert!(got.is_empty(), "{got:?}");
+        assert!(f.in_payload());
+        assert!(matches!(
+            f.abort_payload(),
+            Some(FramingError::PayloadStalled {
+                socket: 1,
+                received: 22,
+                missing: 78
+            })
+        ));
+        let got = frames(&mut f, b"", 1);
+        assert!(got.is_empty());
+        let mut empty: &[u8] = &[];
+        let mut out = Vec::new();
+        while let Some(fr) = f.next_frame(&mut empty) {
+            out.push(fr);
+        }
+        assert_eq!(out, vec![line(b"ab"), line(b"AT command ready")]);
+    }
+}

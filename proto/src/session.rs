@@ -1,0 +1,798 @@
+//! The session: the one owner of protocol state.
+//!
+//! Commands queue and run one at a time. A command's line goes out when it reaches the head of
+//! the queue; its lifecycle — echo, `>` prompt, payload, final result, timeout, ESC when the
+//! prompt never came, abandon, drain until the line is quiet, the late answer of an abandoned
+//! command — is decided here and nowhere else. Every line is classified against the command in
+//! flight: the echo only if it is exactly the line written; a `+NAME:` line is the response only
+//! if the command expects `+NAME` (and its answer shape fits); `OK`/`ERROR`/`+CME ERROR` end it;
+//! everything else is a URC, routed to the socket slots, the PDP state or a bounded queue.
+
+use alloc::borrow::ToOwned;
+use alloc::collections::VecDeque;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::command::{Command, CommandId, Response};
+use crate::config::SessionConfig;
+use crate::event::{Event, FramingError, Outcome, Waiting};
+use crate::framing::{Frame, Framer, ReceiveFormat};
+use crate::sockets::{CloseReason, ReadError, Routed, SocketHandle, SocketState, Sockets};
+use crate::time::Instant;
+use crate::trace::{self, Direction, TraceEvent};
+use crate::urc::{self, Urc};
+
+/// Cancels the `>` data mode when the prompt never came.
+const ESC: u8 = 0x1b;
+
+/// Counters (nothing is dropped silently).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// URCs dropped because the queue was full (the oldest go first).
+    pub urc_overflow: u64,
+    /// Module restarts seen (boot URCs).
+    pub resets: u64,
+    /// Final results or prompts that arrived with no command waiting for them (late answers).
+    pub stray: u64,
+    /// Lines longer than the configured maximum, dropped.
+    pub oversized_lines: u64,
+    /// Framing errors of any kind (over-long lines included).
+    pub framing_errors: u64,
+    /// Socket URCs and data for ids no handle owns.
+    pub stray_socket: u64,
+    /// Trace and notification events dropped because the driver did not poll.
+    pub events_dropped: u64,
+    /// Bytes received from the module.
+    pub rx_bytes: u64,
+    /// Bytes handed to the driver for the module.
+    pub tx_bytes: u64,
+}
+
+/// Why a command was refused before anything was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitError {
+    /// The command line holds a control character: it would end the line early and start a
+    /// command the session does not track (one command per submit).
+    ControlCharacter,
+    /// Too many commands are waiting.
+    QueueFull,
+    /// The session is closed.
+    Closed,
+}
+
+impl fmt::Display for SubmitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SubmitError::ControlCharacter => {
+                "the command line contains a control character; one command per call"
+            }
+            SubmitError::QueueFull => "too many commands are waiting",
+            SubmitError::Closed => "the session is closed",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    AwaitPrompt,
+    AwaitFinal,
+}
+
+#[derive(Debug)]
+struct InFlight {
+    id: CommandId,
+    cmd: Command,
+    phase: Phase,
+    deadline: Instant,
+    echo_seen: bool,
+    lines: Vec<String>,
+    bytes: usize,
+    seen_lines: usize,
+    too_large: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Drain {
+    quiet_until: Instant,
+    limit: Instant,
+}
+
+/// The L610 AT session. See the crate documentation.
+pub struct Session {
+    cfg: SessionConfig,
+    framer: Framer,
+    queue: VecDeque<(CommandId, Command)>,
+    inflight: Option<InFlight>,
+    /// A command that timed out, was cancelled or was cut by a restart: its late answer is
+    /// recognised and dropped.
+    abandoned: Option<Command>,
+    drain: Option<Drain>,
+    /// Whether the module echoes, as last observed (on after boot).
+    echo_on: bool,
+    tx: Vec<u8>,
+    tx_pos: usize,
+    events: VecDeque<Event>,
+    outcomes: Vec<(CommandId, Outcome)>,
+    urcs: VecDeque<Urc>,
+    sockets: Sockets,
+    pdp_events: u64,
+    pdp_last: Option<String>,
+    stats: Stats,
+    next_id: u64,
+    now: Instant,
+    last_rx: Instant,
+    /// Received lines are redacted from the trace (a secret upload is running or just ended).
+    secret_rx: bool,
+    closed: Option<String>,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("inflight", &self.inflight.as_ref().map(|c| c.cmd.line()))
+            .field("queued", &self.queue.len())
+            .field("draining", &self.drain.is_some())
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// A session with these timeouts and bounds.
+    pub fn new(cfg: SessionConfig) -> Self {
+        Session {
+            framer: Framer::new(cfg.max_line, cfg.max_payload),
+            sockets: Sockets::new(cfg.socket_buffer),
+            cfg,
+            queue: VecDeque::new(),
+            inflight: None,
+            abandoned: None,
+            drain: None,
+            echo_on: true,
+            tx: Vec::new(),
+            tx_pos: 0,
+            events: VecDeque::new(),
+            outcomes: Vec::new(),
+            urcs: VecDeque::new(),
+            pdp_events: 0,
+            pdp_last: None,
+            stats: Stats::default(),
+            next_id: 1,
+            now: Instant::ZERO,
+            last_rx: Instant::ZERO,
+            secret_rx: false,
+            closed: None,
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &SessionConfig {
+        &self.cfg
+    }
+
+    // ---- commands -------------------------------------------------------------------------
+
+    /// Queue a command. Its line is written (see [`poll_transmit`](Self::poll_transmit)) when
+    /// every command before it has ended and the line is quiet.
+    pub fn submit(&mut self, cmd: Command, now: Instant) -> Result<CommandId, SubmitError> {
+        if self.closed.is_some() {
+            return Err(SubmitError::Closed);
+        }
+        if cmd.line.chars().any(char::is_control) {
+            return Err(SubmitError::ControlCharacter);
+        }
+        if self.queue.len() >= self.cfg.max_queued {
+            return Err(SubmitError::QueueFull);
+        }
+        let id = CommandId(self.next_id);
+        self.next_id += 1;
+        self.queue.push_back((id, cmd));
+        self.advance(now);
+        Ok(id)
+    }
+
+    /// Give up on a command: a queued one is dropped unsent; the one in flight is abandoned (ESC
+    /// if it still waits for its prompt) and the line drained. Its outcome becomes
+    /// [`Outcome::Cancelled`] unless it already ended.
+    pub fn cancel(&mut self, id: CommandId, now: Instant) {
+        self.advance(now);
+        if let Some(at) = self.queue.iter().position(|(q, _)| *q == id) {
+            self.queue.remove(at);
+            self.finish(id, Outcome::Cancelled);
+            return;
+        }
+        if self.inflight.as_ref().is_some_and(|f| f.id == id) {
+            self.abandon(Outcome::Cancelled);
+            self.advance(now);
+        }
+    }
+
+    /// The outcome of a command that ended, once.
+    pub fn take_outcome(&mut self, id: CommandId) -> Option<Outcome> {
+        let at = self.outcomes.iter().position(|(o, _)| *o == id)?;
+        Some(self.outcomes.swap_remove(at).1)
+    }
+
+    /// Whether the command is still queued or in flight.
+    pub fn is_pending(&self, id: CommandId) -> bool {
+        self.inflight.as_ref().is_some_and(|f| f.id == id) || self.queue.iter().any(|(q, _)| *q == id)
+    }
+
+    /// The line of the command in flight, if any.
+    pub fn in_flight(&self) -> Option<&str> {
+        self.inflight.as_ref().map(|f| f.cmd.line())
+    }
+
+    // ---- bytes ----------------------------------------------------------------------------
+
+    /// Bytes for the module, if any: write them, then report how many with
+    /// [`transmitted`](Self::transmitted).
+    pub fn poll_transmit(&self) -> Option<&[u8]> {
+        (self.tx_pos < self.tx.len()).then(|| &self.tx[self.tx_pos..])
+    }
+
+    /// `n` bytes of [`poll_transmit`](Self::poll_transmit) were handed to the transport.
+    pub fn transmitted(&mut self, n: usize) {
+        let n = n.min(self.tx.len() - self.tx_pos);
+        self.tx_pos += n;
+        self.stats.tx_bytes += n as u64;
+        if self.tx_pos == self.tx.len() {
+            self.tx.clear();
+            self.tx_pos = 0;
+        }
+    }
+
+    /// Bytes from the module, in any split.
+    pub fn handle_input(&mut self, mut bytes: &[u8], now: Instant) {
+        self.now = now.max(self.now);
+        if bytes.is_empty() {
+            self.advance(now);
+            return;
+        }
+        self.stats.rx_bytes += bytes.len() as u64;
+        self.last_rx = self.now;
+        if let Some(d) = self.drain.as_mut() {
+            d.quiet_until = (self.now + self.cfg.quiet_period).min(d.limit);
+        }
+        while let Some(frame) = self.framer.next_frame(&mut bytes) {
+            self.on_frame(frame);
+        }
+        self.advance(now);
+    }
+
+    // ---- time -----------------------------------------------------------------------------
+
+    /// When [`handle_timeout`](Self::handle_timeout) must be called next, if anything waits.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let mut t: Option<Instant> = None;
+        let mut at = |i: Instant| t = Some(t.map_or(i, |t| t.min(i)));
+        if let Some(f) = &self.inflight {
+            at(f.deadline);
+        }
+        if let Some(d) = &self.drain {
+            at(d.quiet_until.min(d.limit));
+        }
+        if self.framer.in_payload() {
+            at(self.last_rx + self.cfg.payload_stall);
+        }
+        t
+    }
+
+    /// Time passed: fire whatever is due at `now`.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.advance(now);
+    }
+
+    /// Run every rule that depends on time, then start the next command if the line is free.
+    fn advance(&mut self, now: Instant) {
+        self.now = now.max(self.now);
+        let now = self.now;
+        if self.framer.in_payload() && now >= self.last_rx + self.cfg.payload_stall {
+            if let Some(e) = self.framer.abort_payload() {
+                self.framing_error(e);
+                let mut none: &[u8] = &[];
+                while let Some(frame) = self.framer.next_frame(&mut none) {
+                    self.on_frame(frame);
+                }
+            }
+        }
+        if let Some(f) = &self.inflight {
+            if now >= f.deadline {
+                let waiting = match f.phase {
+                    Phase::AwaitPrompt => Waiting::Prompt,
+                    Phase::AwaitFinal => Waiting::FinalResult,
+                };
+                self.abandon(Outcome::Timeout(waiting));
+            }
+        }
+        if let Some(d) = self.drain {
+            if now >= d.quiet_until.min(d.limit) {
+                self.drain = None;
+            }
+        }
+        self.start_next();
+    }
+
+    /// Abandon the command in flight: ESC if the module may sit in data mode waiting for a
+    /// payload it never asked for, remember it to recognise its late answer, drain the line.
+    fn abandon(&mut self, outcome: Outcome) {
+        let Some(mut f) = self.inflight.take() else {
+            return;
+        };
+        if f.phase == Phase::AwaitPrompt && f.cmd.payload.is_some() {
+            self.unsend();
+            self.send(&[ESC], false);
+        }
+        self.start_drain();
+        f.cmd.payload = None;
+        let id = f.id;
+        self.abandoned = Some(f.cmd);
+        self.finish(id, outcome);
+    }
+
+    fn start_drain(&mut self) {
+        let from = self.now.max(self.last_rx);
+        let limit = self.now + self.cfg.drain_limit;
+        self.drain = Some(Drain {
+            quiet_until: (from + self.cfg.quiet_period).min(limit),
+            limit,
+        });
+    }
+
+    /// Drop bytes not yet handed to the transport (a payload the module no longer waits for).
+    fn unsend(&mut self) {
+        self.tx.truncate(self.tx_pos);
+    }
+
+    fn start_next(&mut self) {
+        if self.inflight.is_some() || self.drain.is_some() || self.closed.is_some() {
+            return;
+        }
+        let Some((id, cmd)) = self.queue.pop_front() else {
+            return;
+        };
+        if self.tx_pos == self.tx.len() && !cmd.secret {
+            self.secret_rx = false;
+        }
+        if cmd.secret {
+            self.secret_rx = true;
+        }
+        let mut line = Vec::with_capacity(cmd.line.len() + 1);
+        line.extend_from_slice(cmd.line.as_bytes());
+        line.push(b'\r');
+        self.send(&line, true);
+        let (phase, wait) = if cmd.payload.is_some() {
+            (Phase::AwaitPrompt, self.cfg.prompt_timeout)
+        } else {
+            (
+                Phase::AwaitFinal,
+                cmd.timeout.unwrap_or(self.cfg.command_timeout),
+            )
+        };
+        self.inflight = Some(InFlight {
+            id,
+            cmd,
+            phase,
+            deadline: self.now + wait,
+            echo_seen: false,
+            lines: Vec::new(),
+            bytes: 0,
+            seen_lines: 0,
+            too_large: false,
+        });
+    }
+
+    fn send(&mut self, bytes: &[u8], show: bool) {
+        self.tx.extend_from_slice(bytes);
+        if self.cfg.trace {
+            let text = if show {
+                trace::escape(bytes)
+            } else {
+                trace::redacted(bytes.len())
+            };
+            let text = if bytes == [ESC] { "<ESC>".into() } else { text };
+            self.trace(Direction::Tx, text);
+        }
+    }
+
+    fn finish(&mut self, id: CommandId, outcome: Outcome) {
+        self.outcomes.push((id, outcome));
+        self.events.push_back(Event::CommandDone(id));
+    }
+
+    // ---- receive path ---------------------------------------------------------------------
+
+    fn on_frame(&mut self, frame: Frame) {
+        match frame {
+            Frame::Line(bytes) => {
+                match core::str::from_utf8(&bytes) {
+                    // Valid UTF-8 (all the module sends) is classified without a copy.
+                    Ok(line) => self.on_line(line, &bytes),
+                    Err(_) => {
+                        let lossy = String::from_utf8_lossy(&bytes).into_owned();
+                        self.on_line(&lossy, &bytes);
+                    }
+                }
+                self.framer.recycle(bytes);
+            }
+            Frame::Prompt => {
+                self.trace_rx(b">", false);
+                let payload = match self.inflight.as_mut() {
+                    Some(f) if f.phase == Phase::AwaitPrompt => {
+                        f.phase = Phase::AwaitFinal;
+                        f.deadline = self.now + f.cmd.timeout.unwrap_or(self.cfg.command_timeout);
+                        f.cmd.payload.take().map(|p| (p, f.cmd.trace_payload))
+                    }
+                    _ => {
+                        self.stats.stray += 1;
+                        None
+                    }
+                };
+                if let Some((p, show)) = payload {
+                    self.send(&p, show);
+                }
+            }
+            Frame::Payload { id, data } => {
+                if self.cfg.trace {
+                    let mut shown = alloc::format!("+MIPRTCP: {id},{},", data.len()).into_bytes();
+                    shown.extend_from_slice(&data[..data.len().min(trace::MAX_TEXT)]);
+                    self.trace_rx(&shown, false);
+                }
+                let n = data.len() as u64;
+                self.deliver(Urc::MipRtcp { id, n, data });
+            }
+            Frame::Error(e) => self.framing_error(e),
+        }
+    }
+
+    fn framing_error(&mut self, e: FramingError) {
+        self.stats.framing_errors += 1;
+        if let FramingError::LineTooLong { .. } = e {
+            self.stats.oversized_lines += 1;
+        }
+        let lost = match e {
+            FramingError::PayloadTooLong { socket, declared } => Some((socket, declared)),
+            FramingError::PayloadStalled {
+                socket,
+                received,
+                missing,
+            } => Some((socket, (received + missing) as u64)),
+            FramingError::PayloadNotTerminated { socket } => Some((socket, 0)),
+            FramingError::LineTooLong { .. } => None,
+        };
+        if let Some((socket, bytes)) = lost {
+            if let Some(h) = self.sockets.lose(socket, bytes.max(1)) {
+                self.notify(Event::Socket(h));
+            }
+        }
+        self.notify(Event::Framing(e));
+    }
+
+    fn on_line(&mut self, line: &str, raw: &[u8]) {
+        let boot = urc::is_boot(line);
+        let final_result = final_result(line);
+        let redact = self.secret_rx && !boot && final_result.is_none();
+        self.trace_rx(raw, redact);
+        if boot {
+            self.on_boot(line);
+            return;
+        }
+        if let Some(f) = self.inflight.as_mut() {
+            if !f.echo_seen && f.seen_lines == 0 && is_echo(&f.cmd, line) {
+                f.echo_seen = true;
+                self.echo_on = true;
+                // The module has moved on to this command: the abandoned one is over.
+                self.abandoned = None;
+                return;
+            }
+        }
+        // A command that was abandoned may still answer. With echo on, whatever comes before
+        // the echo of the command in flight is the old command's answer; with no command in
+        // flight, everything is.
+        let before_current = self
+            .inflight
+            .as_ref()
+            .is_none_or(|f| self.echo_on && !f.echo_seen);
+        if let Some(old) = self.abandoned.as_ref().filter(|_| before_current) {
+            if final_result.is_some() {
+                self.abandoned = None;
+                self.stats.stray += 1;
+                return;
+            }
+            if is_echo(old, line) || owns(old, 0, line) {
+                return;
+            }
+        }
+        if let Some(f) = self.inflight.as_mut() {
+            if let Some(outcome) = final_result {
+                if !f.echo_seen {
+                    self.echo_on = false;
+                }
+                let f = self.inflight.take().expect("checked above");
+                let outcome = match outcome {
+                    Outcome::Ok(_) if f.too_large => Outcome::TooLarge {
+                        lines: f.seen_lines,
+                        bytes: f.bytes,
+                    },
+                    Outcome::Ok(_) => {
+                        if let Some(format) = f.cmd.on_ok_format {
+                            self.framer.set_format(format);
+                        }
+                        Outcome::Ok(Response { lines: f.lines })
+                    }
+                    other => other,
+                };
+                self.finish(f.id, outcome);
+                return;
+            }
+            if owns(&f.cmd, f.lines.len(), line) {
+                f.seen_lines += 1;
+                f.bytes = f.bytes.saturating_add(line.len());
+                if f.seen_lines > self.cfg.max_response_lines || f.bytes > self.cfg.max_response_bytes {
+                    // Counted, not kept: a module that never stops must not grow memory.
+                    f.too_large = true;
+                    f.lines = Vec::new();
+                } else {
+                    f.lines.push(line.to_owned());
+                }
+                return;
+            }
+        } else if final_result.is_some() {
+            self.stats.stray += 1;
+            return;
+        }
+        self.deliver(urc::parse(line));
+    }
+
+    fn on_boot(&mut self, line: &str) {
+        self.stats.resets += 1;
+        self.echo_on = true;
+        self.abandoned = None;
+        if self.inflight.is_some() {
+            // The boot line may be older than the command (printed before we wrote it): then
+            // the module still answers it, and that answer must not be taken for the next one's.
+            self.abandon(Outcome::Reset);
+        }
+        // A payload the module no longer waits for must not reach it as commands.
+        self.unsend();
+        // The receive format and every connection are volatile.
+        self.framer.set_format(ReceiveFormat::Hex);
+        let mut changed = Vec::new();
+        self.sockets
+            .end_all(CloseReason::ModuleRestarted, &mut |h| changed.push(h));
+        for h in changed {
+            self.notify(Event::Socket(h));
+        }
+        self.pdp_last = None;
+        self.start_drain();
+        self.notify(Event::Reset);
+        self.push_urc(Urc::Boot(line.trim().to_owned()));
+    }
+
+    fn deliver(&mut self, urc: Urc) {
+        match self.sockets.route(&urc) {
+            Routed::Changed(h) => {
+                self.notify(Event::Socket(h));
+                return;
+            }
+            Routed::Quiet => {
+                self.stats.stray_socket = self.sockets.stray;
+                return;
+            }
+            Routed::No => {}
+        }
+        if let Urc::MipCall(status) = urc {
+            self.pdp_events += 1;
+            self.notify(Event::Pdp(status.clone()));
+            self.pdp_last = Some(status);
+            return;
+        }
+        self.push_urc(urc);
+    }
+
+    fn push_urc(&mut self, urc: Urc) {
+        if self.urcs.len() >= self.cfg.urc_capacity.max(1) {
+            self.urcs.pop_front();
+            self.stats.urc_overflow += 1;
+        }
+        self.urcs.push_back(urc);
+        self.notify(Event::Urc);
+    }
+
+    /// Queue an event that may be dropped (bounded); command outcomes never go through here.
+    fn notify(&mut self, e: Event) {
+        if self.events.len() >= self.cfg.event_capacity.max(1) {
+            match self
+                .events
+                .iter()
+                .position(|e| !matches!(e, Event::CommandDone(_)))
+            {
+                Some(at) => {
+                    self.events.remove(at);
+                    self.stats.events_dropped += 1;
+                }
+                None => {
+                    self.stats.events_dropped += 1;
+                    return;
+                }
+            }
+        }
+        self.events.push_back(e);
+    }
+
+    fn trace(&mut self, direction: Direction, text: String) {
+        let at = self.now;
+        self.notify(Event::Trace(TraceEvent {
+            at,
+            direction,
+            text,
+        }));
+    }
+
+    fn trace_rx(&mut self, bytes: &[u8], redact: bool) {
+        if self.cfg.trace {
+            let text = if redact {
+                trace::redacted(bytes.len())
+            } else {
+                trace::escape(bytes)
+            };
+            self.trace(Direction::Rx, text);
+        }
+    }
+
+    // ---- events, URCs, state --------------------------------------------------------------
+
+    /// The next event, oldest first.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The next queued URC no part of the session consumed.
+    pub fn pop_urc(&mut self) -> Option<Urc> {
+        self.urcs.pop_front()
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            stray_socket: self.sockets.stray,
+            ..self.stats
+        }
+    }
+
+    /// The receive format the framer is in.
+    pub fn receive_format(&self) -> ReceiveFormat {
+        self.framer.format()
+    }
+
+    /// How many `+MIPCALL` URCs were seen, and the last one's parameters (cleared by a restart).
+    pub fn pdp(&self) -> (u64, Option<&str>) {
+        (self.pdp_events, self.pdp_last.as_deref())
+    }
+
+    /// Why the session is closed, if it is.
+    pub fn closed(&self) -> Option<&str> {
+        self.closed.as_deref()
+    }
+
+    /// The transport is gone: every pending command ends with [`Outcome::Closed`], every socket
+    /// closes, and later submits are refused.
+    pub fn close(&mut self, why: &str) {
+        if self.closed.is_some() {
+            return;
+        }
+        self.closed = Some(why.to_owned());
+        if let Some(f) = self.inflight.take() {
+            self.finish(f.id, Outcome::Closed);
+        }
+        while let Some((id, _)) = self.queue.pop_front() {
+            self.finish(id, Outcome::Closed);
+        }
+        self.tx.clear();
+        self.tx_pos = 0;
+        let mut changed = Vec::new();
+        self.sockets
+            .end_all(CloseReason::SessionClosed, &mut |h| changed.push(h));
+        for h in changed {
+            self.notify(Event::Socket(h));
+        }
+    }
+
+    // ---- sockets --------------------------------------------------------------------------
+
+    /// Reserve a socket id for a new connection: the first of `free_on_module` (what
+    /// `AT+MIPOPEN?` listed) that no handle holds. The slot starts in
+    /// [`SocketState::Opening`]; submit `AT+MIPOPEN=<id>,...` next.
+    pub fn reserve_socket(&mut self, free_on_module: &[u8]) -> Option<SocketHandle> {
+        if self.closed.is_some() {
+            return None;
+        }
+        self.sockets.reserve(free_on_module)
+    }
+
+    /// Where the socket of `h` stands.
+    pub fn socket_state(&self, h: SocketHandle) -> SocketState {
+        self.sockets.state(h)
+    }
+
+    /// Bytes received for `h` and not yet read.
+    pub fn socket_buffered(&self, h: SocketHandle) -> usize {
+        self.sockets.buffered(h)
+    }
+
+    /// Whether [`read_socket`](Self::read_socket) would return something other than
+    /// [`ReadError::WouldBlock`].
+    pub fn socket_readable(&self, h: SocketHandle) -> bool {
+        self.sockets.readable(h)
+    }
+
+    /// Copy received bytes of `h` into `buf`. `Ok(0)` (with a non-empty `buf`) is the end of the
+    /// stream: only a close by the other side is one.
+    pub fn read_socket(&mut self, h: SocketHandle, buf: &mut [u8]) -> Result<usize, ReadError> {
+        self.sockets.read(h, buf)
+    }
+
+    /// The host is about to close `h`: returns whether the module still has the connection (then
+    /// submit `AT+MIPCLOSE=<id>`; the `+MIPCLOSE` URC that follows is attributed to the host).
+    pub fn begin_close(&mut self, h: SocketHandle) -> bool {
+        self.sockets.begin_close(h)
+    }
+
+    /// The connection of `h` is gone even though no URC said so (e.g. the open timed out and
+    /// `AT+MIPCLOSE` was sent).
+    pub fn mark_socket_closed(&mut self, h: SocketHandle) {
+        self.sockets.mark_closed(h, CloseReason::Host);
+    }
+
+    /// The handle is done; the id may serve another connection. `false` for a stale handle.
+    pub fn release_socket(&mut self, h: SocketHandle) -> bool {
+        self.sockets.release(h)
+    }
+}
+
+/// Is the line the echo of exactly this command?
+fn is_echo(cmd: &Command, line: &str) -> bool {
+    line.trim_end().eq_ignore_ascii_case(&cmd.line)
+}
+
+/// Does the line belong to the command's response (which has `kept` lines so far)?
+fn owns(cmd: &Command, kept: usize, line: &str) -> bool {
+    if line.starts_with('+') {
+        let (name, params) = line.split_once(':').unwrap_or((line, ""));
+        if !cmd.expects.iter().any(|p| p.eq_ignore_ascii_case(name.trim())) {
+            return false;
+        }
+        match (cmd.shape, cmd.max_lines) {
+            (Some(shape), max) => max.is_none_or(|m| kept < m) && shape(params.trim()),
+            (None, Some(m)) => kept < m,
+            (None, None) => true,
+        }
+    } else {
+        cmd.bare_lines
+    }
+}
+
+/// `OK`, `ERROR`, `+CME ERROR: ...`, `+CMS ERROR: ...`.
+fn final_result(line: &str) -> Option<Outcome> {
+    let line = line.trim();
+    match line {
+        "OK" => return Some(Outcome::Ok(Response::default())),
+        "ERROR" => return Some(Outcome::Error),
+        _ => {}
+    }
+    let rest = line
+        .strip_prefix("+CME ERROR:")
+        .or_else(|| line.strip_prefix("+CMS ERROR:"))?
+        .trim();
+    Some(match rest.parse::<u16>() {
+        Ok(code) => Outcome::Cme {
+            code: Some(code),
+            text: None,
+        },
+        Err(_) => Outcome::Cme {
+            code: None,
+            text: Some(rest.to_owned()),
+        },
+    })
+}
