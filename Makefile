@@ -1,11 +1,12 @@
 # l610 — the two commands of the README:
 #   make demo   the main job: virtual L610 + local TLS server, verified connection, transcript
-#   make test   every suite: Rust (core, sim), Python, C (sanitizers + valgrind), header drift
+#   make test   every suite: Rust (gates: clippy, docs, MSRV, no_std; proto, core, sim; fuzzing),
+#               Python, C (sanitizers + valgrind), header drift
 # Both install what a fresh machine lacks (scripts/setup.sh).
 
 CARGO ?= cargo
 
-.PHONY: all setup demo test test-rust test-python test-c bench doc clean
+.PHONY: all setup demo test test-rust test-python test-c fuzz bench doc clean
 
 all: test
 
@@ -18,11 +19,25 @@ demo: setup
 test: setup test-rust test-python test-c
 	@echo "make test: all suites passed"
 
+# Gates first (TESTING.md, "Gates"), then the suites, then every fuzz target for 20 s. libl610's
+# crate name is l610 too, so its docs are built into a target directory of their own.
 test-rust:
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
+	$(CARGO) fmt --manifest-path proto/nostd-check/Cargo.toml -- --check
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --exclude l610-capi
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p l610-capi --target-dir target/doc-capi
+	python3 scripts/check-msrv.py
+	bash scripts/check-nostd.sh
 	$(CARGO) build --workspace --all-targets
-	$(CARGO) test -p l610 -p l610-sim
-	$(CARGO) test -p l610 --doc
+	$(CARGO) test -p l610-proto -p l610 -p l610-sim
+	bash fuzz/run.sh 20
+
+# Longer fuzzing by hand: make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 test-python:
 	bash python/ci.sh
@@ -31,7 +46,8 @@ test-c:
 	bash capi/ci.sh
 
 bench: setup
-	$(CARGO) bench -p l610 --bench parse
+	$(CARGO) bench -p l610-proto --bench parse
+	$(CARGO) bench -p l610 --bench cpu
 	$(CARGO) bench -p l610 --bench throughput
 	bash python/ci.sh -q -k roundtrip_never_matches || true  # builds and installs the package
 	python/.venv/bin/python python/bench/roundtrip.py -n 2000

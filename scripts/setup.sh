@@ -4,6 +4,8 @@
 #   - openssl CLI (the tests' TLS server, `openssl s_server`, and certificate making)
 #   - libssl-dev + pkg-config (the virtual L610's TLS, openssl crate)
 #   - valgrind (the C suite), g++ (the C++ header check)
+#   - cargo-fuzz, from crates.io, where a nightly toolchain is installed (fuzz/run.sh; without
+#     either the fuzzing step says why and skips)
 # Python tools (maturin, pytest, mypy, pyserial, nbclient) go into python/.venv via python/ci.sh.
 set -euo pipefail
 
@@ -24,3 +26,12 @@ if [ ${#need[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
 fi
 command -v cargo >/dev/null || { echo "setup: cargo (rustup) is required" >&2; exit 1; }
+
+# cargo-fuzz needs nightly (libFuzzer's instrumentation); rustup cannot fetch a toolchain here,
+# so it is installed only where one is present. A failed install does not stop the tests: the
+# fuzzing step then reports that it was skipped.
+if cargo +nightly --version >/dev/null 2>&1 && ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "setup: installing cargo-fuzz (cargo install cargo-fuzz --locked)"
+    cargo install cargo-fuzz --locked --quiet ||
+        echo "setup: WARNING: cargo-fuzz did not install; fuzz/run.sh will skip the fuzz targets" >&2
+fi

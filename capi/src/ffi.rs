@@ -50,6 +50,14 @@ impl From<driver::Error> for Fail {
     }
 }
 
+/// A value refused by the tables of `l610-proto` (an ID, a type, a mode the caller passed):
+/// `L610_INVALID_ARGUMENT`, like the driver's own refusals.
+impl From<driver::proto::ValueError> for Fail {
+    fn from(e: driver::proto::ValueError) -> Self {
+        Fail::Driver(e.into())
+    }
+}
+
 pub(crate) type FfiResult<T = ()> = Result<T, Fail>;
 
 pub(crate) fn invalid(msg: impl Into<String>) -> Fail {

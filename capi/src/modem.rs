@@ -487,15 +487,7 @@ pub unsafe extern "C" fn l610_modem_set_receive_format(
     // SAFETY: forwarded contract.
     unsafe {
         with_modem(modem, |m| {
-            let f = match format {
-                0 => ReceiveFormat::Hex,
-                2 => ReceiveFormat::Raw,
-                n => {
-                    return Err(invalid(format!(
-                        "receive format {n} is not 0 (hex) or 2 (raw)"
-                    )))
-                }
-            };
+            let f = driver::proto::commands::receive_format_from_iprfmt(i64::from(format))?;
             Ok(m.modem.set_receive_format(f)?)
         })
     }

@@ -83,10 +83,7 @@ impl From<FileCounts> for l610_file_counts {
 }
 
 pub(crate) fn file_type(v: u32) -> FfiResult<FileType> {
-    FileType::ALL
-        .get(v as usize)
-        .copied()
-        .ok_or_else(|| invalid(format!("file type {v} is not 0, 1 or 2")))
+    Ok(FileType::try_from(i64::from(v))?)
 }
 
 pub(crate) fn ssl_version(v: u32) -> FfiResult<SslVersion> {
@@ -98,8 +95,7 @@ pub(crate) fn verify_mode(v: u32) -> FfiResult<VerifyMode> {
 }
 
 pub(crate) fn cipher(id: u8) -> FfiResult<CipherSuite> {
-    CipherSuite::from_id(id)
-        .ok_or_else(|| invalid(format!("cipher suite ID {id} is not in 1..=31")))
+    Ok(CipherSuite::try_from(i64::from(id))?)
 }
 
 fn version_out(v: SslVersion) -> l610_ssl_version {

@@ -98,7 +98,7 @@ fn upload(baud: u32) -> (Duration, Duration) {
         pem.extend_from_slice(b"\r\n");
     }
     let fill = 8192 - pem.len() - footer.len() - 2;
-    pem.extend(std::iter::repeat(b'A').take(fill / 4 * 4));
+    pem.extend(std::iter::repeat_n(b'A', fill / 4 * 4));
     pem.extend_from_slice(b"\r\n");
     pem.extend_from_slice(footer);
     let cmd = l610::Command::new(format!("+GTSSLFILE=\"TRUSTFILE\",{}", pem.len()))

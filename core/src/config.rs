@@ -31,6 +31,14 @@ pub struct Config {
     pub socket_buffer: usize,
     /// Longest line accepted (a hex `+MIPRTCP` line is twice its payload): 64 KiB.
     pub max_line: usize,
+    /// Longest raw `+MIPRTCP` payload accepted (the module sends ≤ 1460): 64 KiB.
+    pub max_payload: usize,
+    /// A raw payload that gets no byte for this long is discarded as a framing error: 2 s.
+    pub payload_stall: Duration,
+    /// Most response lines one command keeps: 256.
+    pub max_response_lines: usize,
+    /// Most response bytes one command keeps: 64 KiB.
+    pub max_response_bytes: usize,
     /// Largest single `AT+MIPSEND` (drivers keep it ≤ 1400): 1400 bytes.
     pub send_chunk: usize,
     /// Optional trace sink; the trace also goes to `log` (target `l610::trace`).
@@ -53,10 +61,34 @@ impl Default for Config {
             urc_capacity: 256,
             socket_buffer: 1 << 20,
             max_line: 64 * 1024,
+            max_payload: 64 * 1024,
+            payload_stall: Duration::from_secs(2),
+            max_response_lines: 256,
+            max_response_bytes: 64 * 1024,
             send_chunk: 1400,
             trace_sink: None,
             probe_on_open: true,
             join_reader: true,
+        }
+    }
+}
+
+impl Config {
+    /// The session's share of the configuration.
+    pub fn session(&self) -> l610_proto::SessionConfig {
+        l610_proto::SessionConfig {
+            command_timeout: self.command_timeout,
+            prompt_timeout: self.prompt_timeout,
+            quiet_period: self.quiet_period,
+            drain_limit: self.drain_limit,
+            payload_stall: self.payload_stall,
+            max_line: self.max_line,
+            max_payload: self.max_payload,
+            max_response_lines: self.max_response_lines,
+            max_response_bytes: self.max_response_bytes,
+            urc_capacity: self.urc_capacity,
+            socket_buffer: self.socket_buffer,
+            ..l610_proto::SessionConfig::default()
         }
     }
 }
@@ -115,6 +147,14 @@ impl ModemBuilder {
         socket_buffer: usize);
     setter!(/// See [`Config::max_line`].
         max_line: usize);
+    setter!(/// See [`Config::max_payload`].
+        max_payload: usize);
+    setter!(/// See [`Config::payload_stall`].
+        payload_stall: Duration);
+    setter!(/// See [`Config::max_response_lines`].
+        max_response_lines: usize);
+    setter!(/// See [`Config::max_response_bytes`].
+        max_response_bytes: usize);
     setter!(/// See [`Config::send_chunk`].
         send_chunk: usize);
     setter!(/// See [`Config::probe_on_open`].
@@ -136,7 +176,7 @@ impl ModemBuilder {
     pub fn open(self, path: &str, baud: u32) -> Result<Modem> {
         let port_err = |e: serialport::Error| Error::Port {
             path: path.to_owned(),
-            message: e.to_string(),
+            source: e,
         };
         // The short read timeout lets the reader thread notice a close; writes ride it out.
         let port = serialport::new(path, baud)

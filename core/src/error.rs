@@ -103,13 +103,19 @@ pub enum Error {
     },
 
     /// The serial port could not be opened or configured.
-    #[error("serial port {path}: {message}")]
+    #[error("serial port {path}: {source}")]
     Port {
         /// The port's path.
         path: String,
-        /// serialport's description.
-        message: String,
+        /// What serialport reported (its kind and description).
+        #[source]
+        source: serialport::Error,
     },
+
+    /// The call was cancelled by the caller's cancel hook ([`crate::with_cancel`]): Ctrl-C in
+    /// Python, a flag in C. A command in flight was abandoned and the line drained.
+    #[error("cancelled")]
+    Cancelled,
 
     /// Reading or writing the transport failed.
     #[error("I/O error: {0}")]
@@ -149,6 +155,8 @@ pub enum ErrorKind {
     Port = 13,
     /// [`Error::Io`]
     Io = 14,
+    /// [`Error::Cancelled`]
+    Cancelled = 15,
 }
 
 impl Error {
@@ -169,11 +177,21 @@ impl Error {
             Error::UnexpectedResponse { .. } => ErrorKind::UnexpectedResponse,
             Error::Port { .. } => ErrorKind::Port,
             Error::Io(_) => ErrorKind::Io,
+            Error::Cancelled => ErrorKind::Cancelled,
         }
     }
 
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
         Error::InvalidArgument(msg.into())
+    }
+}
+
+/// A value refused by the build layer of `l610-proto`: the caller's argument was invalid. (A
+/// value from the module that does not parse is mapped to [`Error::UnexpectedResponse`] where it
+/// is parsed, since only there is the command known.)
+impl From<l610_proto::ValueError> for Error {
+    fn from(e: l610_proto::ValueError) -> Self {
+        Error::InvalidArgument(e.0)
     }
 }
 
@@ -184,6 +202,7 @@ impl From<Error> for std::io::Error {
             ErrorKind::Timeout => K::TimedOut,
             ErrorKind::InvalidArgument => K::InvalidInput,
             ErrorKind::Closed => K::NotConnected,
+            ErrorKind::Cancelled => K::Interrupted,
             ErrorKind::ConnectionFailed | ErrorKind::Ssl => K::ConnectionRefused,
             _ => K::Other,
         };

@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 pub mod at;
+mod cancel;
 mod clock;
 mod config;
 mod error;
@@ -33,9 +34,11 @@ pub mod socket;
 pub mod ssl;
 
 pub use at::{Command, ReceiveFormat, Response, Stats, TraceEvent, Urc};
+pub use cancel::with_cancel;
 pub use clock::ModuleTime;
 pub use config::{Config, ModemBuilder, Transport};
 pub use error::{Error, ErrorKind, Result};
+pub use l610_proto as proto;
 pub use modem::{ErrorReporting, Modem};
 pub use pdp::{PdpConfig, PdpStatus};
 pub use profile::TlsProfile;

@@ -4,6 +4,8 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use l610_proto::commands;
+
 use crate::at::engine::{lock, Engine};
 use crate::at::{Command, Response, Stats, Urc};
 use crate::config::{Config, ModemBuilder};
@@ -32,16 +34,7 @@ impl std::fmt::Debug for Modem {
     }
 }
 
-/// How the module reports errors (`AT+CMEE=<n>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorReporting {
-    /// `AT+CMEE=0`: plain `ERROR`.
-    Plain = 0,
-    /// `AT+CMEE=1`: `+CME ERROR: <n>`.
-    Numeric = 1,
-    /// `AT+CMEE=2`: `+CME ERROR: <text>`.
-    Verbose = 2,
-}
+pub use l610_proto::commands::ErrorReporting;
 
 impl Modem {
     /// Configure before opening.
@@ -82,9 +75,34 @@ impl Modem {
     }
 
     /// Send any command (for what the typed API does not cover). Bring-up engineers' escape hatch.
+    /// A payload given with [`Command::payload`] is kept out of the trace unless the command
+    /// says [`Command::trace_payload`].
     pub fn command(&self, cmd: &Command) -> Result<Response> {
         self.reapply_profile_if_restarted()?;
-        self.engine.execute(cmd)
+        self.execute(cmd)
+    }
+
+    /// Run a command with its timeout reported in the error.
+    pub(crate) fn execute(&self, cmd: &Command) -> Result<Response> {
+        self.engine.execute(cmd).map_err(|e| match e {
+            Error::Timeout { waiting_for, .. } => {
+                let after = if waiting_for.starts_with("the > prompt") {
+                    self.config().prompt_timeout
+                } else {
+                    cmd.timeout_override()
+                        .unwrap_or(self.config().command_timeout)
+                };
+                Error::Timeout { waiting_for, after }
+            }
+            other => other,
+        })
+    }
+
+    /// Close the modem now: every blocked call (in any thread, sockets included) returns
+    /// [`Error::Closed`], the reader thread stops, and no trace callback runs after this returns.
+    /// Dropping the last handle does the same.
+    pub fn shutdown(&self) {
+        self.engine.shutdown("the modem was shut down");
     }
 
     /// Send `AT` until the module answers `OK` (three tries), syncing a line that had garbage
@@ -93,7 +111,7 @@ impl Modem {
         let cmd = Command::new("").timeout(Duration::from_secs(1));
         let mut last = None;
         for _ in 0..3 {
-            match self.engine.execute(&cmd) {
+            match self.execute(&cmd) {
                 Ok(_) => return Ok(()),
                 Err(e @ (Error::Closed(_) | Error::Io(_))) => return Err(e),
                 Err(e) => last = Some(e),
@@ -104,52 +122,49 @@ impl Modem {
 
     /// `ATE1` / `ATE0`. The driver works either way; off saves a few bytes per command.
     pub fn set_echo(&self, on: bool) -> Result<()> {
-        self.command(&Command::new(if on { "E1" } else { "E0" }))
-            .map(drop)
+        self.command(&commands::set_echo(on)).map(drop)
     }
 
     /// `AT+CMEE=<n>`.
     pub fn set_error_reporting(&self, mode: ErrorReporting) -> Result<()> {
-        self.command(&Command::new(format!("+CMEE={}", mode as u8)))
-            .map(drop)
+        self.command(&commands::set_error_reporting(mode)).map(drop)
     }
 
     /// `ATI`: the module's identification lines.
     pub fn identify(&self) -> Result<Vec<String>> {
-        Ok(self.command(&Command::new("I").bare_lines())?.lines)
+        Ok(commands::parse_identification(
+            &self.command(&commands::identification_query())?,
+        ))
     }
 
     /// `AT+COPS?`: the operator line's parameters, e.g. `0,0,"CHINA MOBILE",7`.
     pub fn operator(&self) -> Result<String> {
-        let r = self.command(&Command::new("+COPS?").expects("+COPS"))?;
-        r.params("+COPS")
-            .map(str::to_owned)
-            .ok_or_else(|| unexpected("AT+COPS?", &r))
+        self.run_parsed(&commands::operator_query(), commands::parse_operator)
     }
 
     /// `AT+CFUN=1,1`: restart the module and wait for its boot URC. All SSL state is lost.
     pub fn restart(&self) -> Result<()> {
         let before = self.stats().resets;
-        self.engine.execute(&Command::new("+CFUN=1,1"))?;
-        self.engine.wait(Duration::from_secs(30), |p| {
-            (p.stats().resets > before).then_some(())
+        self.execute(&Command::new("+CFUN=1,1"))?;
+        self.wait_for(Duration::from_secs(30), |s| {
+            (s.stats().resets > before).then_some(())
         })
     }
 
     /// Wait up to `timeout` for the next URC no other part of the driver consumed.
     pub fn next_urc(&self, timeout: Duration) -> Option<Urc> {
-        self.engine.wait(timeout, |p| p.next_urc()).ok()
+        self.wait_for(timeout, |s| s.pop_urc()).ok()
     }
 
     /// Take every queued URC.
     pub fn drain_urcs(&self) -> Vec<Urc> {
-        let mut p = self.engine.parser();
-        std::iter::from_fn(|| p.next_urc()).collect()
+        let mut s = self.engine.session();
+        std::iter::from_fn(|| s.pop_urc()).collect()
     }
 
-    /// Counters: URC overflow, restarts, late answers, dropped lines, bytes received.
+    /// Counters: URC overflow, restarts, late answers, dropped lines, framing errors, bytes.
     pub fn stats(&self) -> Stats {
-        self.engine.parser().stats()
+        self.engine.session().stats()
     }
 
     /// Remember `profile`; with `auto_reapply`, apply it again before the next command after every
@@ -177,7 +192,7 @@ impl Modem {
     }
 
     fn reapply_profile_if_restarted(&self) -> Result<()> {
-        let resets = self.engine.parser().stats().resets;
+        let resets = self.stats().resets;
         let todo = {
             let mut st = lock(&self.profile);
             if st.auto && st.applied_at_reset != resets {
@@ -200,12 +215,23 @@ impl Modem {
     pub(crate) fn wait_for<T>(
         &self,
         timeout: Duration,
-        ready: impl FnMut(&mut crate::at::Parser) -> Option<T>,
+        ready: impl FnMut(&mut crate::at::Session) -> Option<T>,
     ) -> Result<T> {
-        self.engine.wait(timeout, ready)
+        use crate::at::engine::Interrupted;
+        let deadline = std::time::Instant::now().checked_add(timeout);
+        self.engine.drive(deadline, ready).map_err(|e| match e {
+            Interrupted::Timeout => Error::Timeout {
+                waiting_for: "the module".into(),
+                after: timeout,
+            },
+            Interrupted::Closed(why) => Error::Closed(why),
+            Interrupted::Cancelled => Error::Cancelled,
+            Interrupted::Io(e) => Error::Io(e),
+        })
     }
 }
 
+/// A module answer that did not parse: what the module did, not an invalid argument.
 pub(crate) fn unexpected(command: &str, r: &Response) -> Error {
     Error::UnexpectedResponse {
         command: command.to_owned(),

@@ -3,18 +3,23 @@
 //! The module forgets all of it at power-down, so a [`Modem`] can keep the profile and apply it
 //! again after a restart ([`Modem::set_profile`]). Defaults are secure: verification on, TLS 1.2.
 
+use std::fmt;
+
 use crate::error::{Error, Result};
 use crate::ssl::{CipherSuite, FileType, SslVersion, VerifyMode};
 use crate::Modem;
 
 /// The SSL settings of a connection. Build with the consuming setters.
 ///
+/// Its `Debug` shows files by count and size only: a profile holds a private key, and profiles
+/// end up in logs.
+///
 /// ```
 /// use l610::{TlsProfile, SslVersion};
 /// let profile = TlsProfile::new().trust_file(b"-----BEGIN CERTIFICATE-----\n...".to_vec());
 /// assert_eq!(profile.version, SslVersion::Tls1_2);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[must_use]
 pub struct TlsProfile {
     /// `+GTSSLVER`; default TLS 1.2.
@@ -38,6 +43,50 @@ impl Default for TlsProfile {
             client_identity: None,
             ciphers: None,
         }
+    }
+}
+
+/// `2 files (1234, 850 bytes)`.
+struct FileSizes<'a>(&'a [Vec<u8>]);
+
+impl fmt::Debug for FileSizes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} file(s)", self.0.len())?;
+        for (i, file) in self.0.iter().enumerate() {
+            let sep = if i == 0 { " (" } else { ", " };
+            write!(f, "{sep}{}", file.len())?;
+        }
+        if !self.0.is_empty() {
+            f.write_str(" bytes)")?;
+        }
+        Ok(())
+    }
+}
+
+/// `<cert 1334 bytes>, <key redacted>`: not even the key's length.
+struct Identity(usize);
+
+impl fmt::Debug for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<cert {} bytes>, <key redacted>", self.0)
+    }
+}
+
+impl fmt::Debug for TlsProfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsProfile")
+            .field("version", &self.version)
+            .field("verify", &self.verify)
+            .field("trust_files", &FileSizes(&self.trust_files))
+            .field(
+                "client_identity",
+                &self
+                    .client_identity
+                    .as_ref()
+                    .map(|(cert, _)| Identity(cert.len())),
+            )
+            .field("ciphers", &self.ciphers)
+            .finish()
     }
 }
 
@@ -131,5 +180,43 @@ impl Modem {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Defect: the derived `Debug` printed the key's bytes.
+    #[test]
+    fn debug_shows_no_key_bytes() {
+        let key = b"-----BEGIN PRIVATE KEY-----\nS3CR3TKEYMATERIAL0123456789\n-----END PRIVATE KEY-----\n";
+        let cert = b"-----BEGIN CERTIFICATE-----\nQ0VSVA==\n-----END CERTIFICATE-----\n";
+        let profile = TlsProfile::new()
+            .trust_file(cert.to_vec())
+            .trust_file(vec![0x30; 850])
+            .client_identity(cert.to_vec(), key.to_vec())
+            .ciphers(vec![CipherSuite::EcdheRsaAes256GcmSha384]);
+        for shown in [format!("{profile:?}"), format!("{profile:#?}")] {
+            assert!(!shown.contains("S3CR3T"), "{shown}");
+            assert!(!shown.contains("PRIVATE"), "{shown}");
+            // The derived Debug printed bytes as numbers: `[45, 45, 45, ...`.
+            assert!(!shown.contains("45, 45"), "{shown}");
+            assert!(
+                !shown.contains(&key.len().to_string()),
+                "key length shown: {shown}"
+            );
+            assert!(shown.contains("<key redacted>"), "{shown}");
+            assert!(
+                shown.contains(&format!("<cert {} bytes>", cert.len())),
+                "{shown}"
+            );
+            assert!(
+                shown.contains(&format!("2 file(s) ({}, 850 bytes)", cert.len())),
+                "{shown}"
+            );
+            assert!(shown.contains("EcdheRsaAes256GcmSha384"), "{shown}");
+        }
+        assert!(format!("{:?}", TlsProfile::new()).contains("trust_files: 0 file(s)"));
     }
 }

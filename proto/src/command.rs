@@ -44,7 +44,10 @@ impl fmt::Debug for Command {
             .field("timeout", &self.timeout)
             .field(
                 "payload",
-                &self.payload.as_ref().map(|p| format!("<{} bytes>", p.len())),
+                &self
+                    .payload
+                    .as_ref()
+                    .map(|p| format!("<{} bytes>", p.len())),
             )
             .finish_non_exhaustive()
     }

@@ -25,8 +25,6 @@ pub struct SessionConfig {
     pub max_response_lines: usize,
     /// Most response bytes one command keeps: 64 KiB.
     pub max_response_bytes: usize,
-    /// Most values a test-form range list is expanded to: 4096.
-    pub max_range_values: usize,
     /// Unhandled URCs kept: 256 (the oldest are dropped and counted beyond).
     pub urc_capacity: usize,
     /// Events kept for the driver: 4096 (trace and notification events are dropped and counted
@@ -52,7 +50,6 @@ impl Default for SessionConfig {
             max_payload: 64 * 1024,
             max_response_lines: 256,
             max_response_bytes: 64 * 1024,
-            max_range_values: 4096,
             urc_capacity: 256,
             event_capacity: 4096,
             socket_buffer: 1 << 20,

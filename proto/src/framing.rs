@@ -181,28 +181,36 @@ impl Framer {
     #[inline]
     pub fn next_frame(&mut self, bytes: &mut &[u8]) -> Option<Frame> {
         if !self.replay.is_empty() {
-            let replay = mem::take(&mut self.replay);
-            let mut rest = &replay[..];
-            self.replaying = true;
-            let frame = self.step(&mut rest);
-            self.replaying = false;
-            let consumed = replay.len() - rest.len();
-            let mut replay = replay;
-            replay.drain(..consumed);
-            // A frame found while replaying may itself have queued bytes to replay; those come
-            // first (they were earlier in the stream).
-            if !self.replay.is_empty() {
-                self.replay.extend_from_slice(&replay);
-            } else {
-                self.replay = replay;
-            }
-            if frame.is_some() {
-                return frame;
+            if let Some(frame) = self.next_replayed() {
+                return Some(frame);
             }
         }
         self.step(bytes)
     }
 
+    /// Bytes of a discarded payload go first; they were earlier in the stream.
+    #[cold]
+    #[inline(never)]
+    fn next_replayed(&mut self) -> Option<Frame> {
+        let replay = mem::take(&mut self.replay);
+        let mut rest = &replay[..];
+        self.replaying = true;
+        let frame = self.step(&mut rest);
+        self.replaying = false;
+        let consumed = replay.len() - rest.len();
+        let mut replay = replay;
+        replay.drain(..consumed);
+        // A frame found while replaying may itself have queued bytes to replay; those come
+        // first (they were earlier in the stream).
+        if !self.replay.is_empty() {
+            self.replay.extend_from_slice(&replay);
+        } else {
+            self.replay = replay;
+        }
+        frame
+    }
+
+    #[inline(always)]
     fn step(&mut self, bytes: &mut &[u8]) -> Option<Frame> {
         while !bytes.is_empty() {
             let frame = match self.state {
@@ -281,7 +289,9 @@ impl Framer {
                     (false, _) => {
                         self.state = State::LineStart;
                         self.requeue_payload(&[]);
-                        Some(Frame::Error(FramingError::PayloadNotTerminated { socket: id }))
+                        Some(Frame::Error(FramingError::PayloadNotTerminated {
+                            socket: id,
+                        }))
                     }
                 },
             };
@@ -303,12 +313,14 @@ impl Framer {
     }
 
     /// Scan inside a line up to its end (or a comma that may end a raw `+MIPRTCP` header).
-    #[inline]
+    #[inline(always)]
     fn in_line(&mut self, bytes: &mut &[u8]) -> Option<Frame> {
         let raw = self.format == ReceiveFormat::Raw && !self.replaying;
         // memchr pays a set-up cost that only long slices repay; a byte-at-a-time feed must cost
         // about what a whole-buffer feed costs per byte.
-        let found = if bytes.len() < 16 {
+        let found = if let [b] = **bytes {
+            (b == b'\r' || b == b'\n' || (raw && b == b',')).then_some(0)
+        } else if bytes.len() < 16 {
             bytes
                 .iter()
                 .position(|&b| b == b'\r' || b == b'\n' || (raw && b == b','))
@@ -369,7 +381,7 @@ impl Framer {
         if self.line.is_empty() {
             return None;
         }
-        let line = mem::replace(&mut self.line, Vec::new());
+        let line = mem::take(&mut self.line);
         Some(Frame::Line(line))
     }
 
@@ -382,9 +394,7 @@ impl Framer {
             // Not a header: keep it as an ordinary line so nothing is silently lost.
             return None;
         };
-        let Some(len) = number(len) else {
-            return None;
-        };
+        let len = number(len)?;
         self.line.clear();
         let id = u32::try_from(id).unwrap_or(u32::MAX);
         if len > self.max_payload as u64 {
@@ -501,11 +511,20 @@ mod tests {
     /// on 2^31). Now it is a typed framing error and the lines after it still frame.
     #[test]
     fn announced_lengths_beyond_the_bound_are_refused() {
-        for len in ["1099511627776", "18446744073709551615", "2147483648", "99999999999999999999999"] {
+        for len in [
+            "1099511627776",
+            "18446744073709551615",
+            "2147483648",
+            "99999999999999999999999",
+        ] {
             let input = alloc::format!("\r\n+MIPRTCP: 1,{len},xyz\r\nOK\r\n");
             for split in [1, 7, 1000] {
                 let got = frames(&mut raw(65536), input.as_bytes(), split);
-                assert_eq!(got.last(), Some(&line(b"OK")), "{len} split {split}: {got:?}");
+                assert_eq!(
+                    got.last(),
+                    Some(&line(b"OK")),
+                    "{len} split {split}: {got:?}"
+                );
                 assert!(
                     matches!(got[0], Frame::Error(FramingError::PayloadTooLong { .. }))
                         || matches!(got[0], Frame::Line(_)),
@@ -519,10 +538,13 @@ mod tests {
     /// lines once the payload is seen not to end in CR LF.
     #[test]
     fn restart_inside_a_payload_is_found_again() {
-        let input = b"\r\n+MIPRTCP: 1,40,abc\r\nAT command ready\r\n\r\n+SIM READY\r\n\r\nXXXXOK\r\n";
+        let input =
+            b"\r\n+MIPRTCP: 1,40,abc\r\nAT command ready\r\n\r\n+SIM READY\r\n\r\nXXXXOK\r\n";
         let got = frames(&mut raw(4096), input, 3);
         assert!(
-            got.contains(&Frame::Error(FramingError::PayloadNotTerminated { socket: 1 })),
+            got.contains(&Frame::Error(FramingError::PayloadNotTerminated {
+                socket: 1
+            })),
             "{got:?}"
         );
         assert!(got.contains(&line(b"AT command ready")), "{got:?}");

@@ -216,7 +216,8 @@ impl Session {
 
     /// Whether the command is still queued or in flight.
     pub fn is_pending(&self, id: CommandId) -> bool {
-        self.inflight.as_ref().is_some_and(|f| f.id == id) || self.queue.iter().any(|(q, _)| *q == id)
+        self.inflight.as_ref().is_some_and(|f| f.id == id)
+            || self.queue.iter().any(|(q, _)| *q == id)
     }
 
     /// The line of the command in flight, if any.
@@ -258,7 +259,10 @@ impl Session {
         while let Some(frame) = self.framer.next_frame(&mut bytes) {
             self.on_frame(frame);
         }
-        self.advance(now);
+        // Timers fire in `handle_timeout`; input can only have ended the command in flight.
+        if self.inflight.is_none() && !self.queue.is_empty() {
+            self.start_next();
+        }
     }
 
     // ---- time -----------------------------------------------------------------------------
@@ -384,6 +388,7 @@ impl Session {
     }
 
     fn send(&mut self, bytes: &[u8], show: bool) {
+        let show = show || bytes == [ESC];
         self.tx.extend_from_slice(bytes);
         if self.cfg.trace {
             let text = if show {
@@ -391,7 +396,6 @@ impl Session {
             } else {
                 trace::redacted(bytes.len())
             };
-            let text = if bytes == [ESC] { "<ESC>".into() } else { text };
             self.trace(Direction::Tx, text);
         }
     }
@@ -529,7 +533,9 @@ impl Session {
             if owns(&f.cmd, f.lines.len(), line) {
                 f.seen_lines += 1;
                 f.bytes = f.bytes.saturating_add(line.len());
-                if f.seen_lines > self.cfg.max_response_lines || f.bytes > self.cfg.max_response_bytes {
+                if f.seen_lines > self.cfg.max_response_lines
+                    || f.bytes > self.cfg.max_response_bytes
+                {
                     // Counted, not kept: a module that never stops must not grow memory.
                     f.too_large = true;
                     f.lines = Vec::new();
@@ -760,7 +766,11 @@ fn is_echo(cmd: &Command, line: &str) -> bool {
 fn owns(cmd: &Command, kept: usize, line: &str) -> bool {
     if line.starts_with('+') {
         let (name, params) = line.split_once(':').unwrap_or((line, ""));
-        if !cmd.expects.iter().any(|p| p.eq_ignore_ascii_case(name.trim())) {
+        if !cmd
+            .expects
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(name.trim()))
+        {
             return false;
         }
         match (cmd.shape, cmd.max_lines) {

@@ -356,7 +356,9 @@ impl Sockets {
                 }
                 return Routed::Changed(self.handle(i));
             }
-            Urc::MipClose { id, detail } => (id.into(), Some(Use::Closed(CloseReason::Module { detail }))),
+            Urc::MipClose { id, detail } => {
+                (id.into(), Some(Use::Closed(CloseReason::Module { detail })))
+            }
             // 0 is only an ACK indication; 1 and 2 mean the connection is gone.
             Urc::MipStat { status: 0, .. } => return Routed::Quiet,
             Urc::MipStat { id, status, .. } => (

@@ -102,14 +102,60 @@ fn parse_hex_data(params: &str) -> Option<Urc> {
     let mut it = params.splitn(3, ',');
     let id = it.next()?.trim().parse().ok()?;
     let n = it.next()?.trim().parse().ok()?;
-    let data = hex::decode(it.next()?.trim()).ok()?;
+    let data = decode_hex(it.next()?.trim().as_bytes())?;
     Some(Urc::MipRtcp { id, n, data })
+}
+
+/// Hex digit values; 0xFF marks a byte that is not a hex digit.
+const HEX: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'A' as usize + i] = 10 + i as u8;
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Decode hex (either case). A table and no per-byte branch: this is the receive path of every
+/// byte in the module's default format, ~2.5 MB/s of hex at the LTE Cat 1 peak.
+pub fn decode_hex(hex: &[u8]) -> Option<Vec<u8>> {
+    if hex.len() % 2 != 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(hex.len() / 2);
+    let mut bad = 0u8;
+    for pair in hex.chunks_exact(2) {
+        let (hi, lo) = (HEX[pair[0] as usize], HEX[pair[1] as usize]);
+        bad |= hi | lo;
+        out.push((hi << 4) | (lo & 0x0F));
+    }
+    // Every valid digit is < 16, so any 0xFF leaves its high bits set.
+    (bad & 0xF0 == 0).then_some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use alloc::vec;
+
+    #[test]
+    fn hex_decoding() {
+        assert_eq!(decode_hex(b"00fFa5"), Some(vec![0, 0xff, 0xa5]));
+        assert_eq!(decode_hex(b"0"), None);
+        assert_eq!(decode_hex(b"0g"), None);
+        assert_eq!(decode_hex(b"\xff0"), None);
+        assert_eq!(decode_hex(b""), Some(vec![]));
+        let all: Vec<u8> = (0..=255).collect();
+        let upper: String = all.iter().map(|b| alloc::format!("{b:02X}")).collect();
+        assert_eq!(decode_hex(upper.as_bytes()), Some(all));
+    }
 
     #[test]
     fn typed_urcs() {
@@ -154,9 +200,18 @@ mod tests {
                 data: vec![0x35, 0x0a, 0x57]
             }
         );
-        assert_eq!(parse("AT command ready"), Urc::Boot("AT command ready".into()));
+        assert_eq!(
+            parse("AT command ready"),
+            Urc::Boot("AT command ready".into())
+        );
         assert_eq!(parse("+SIM READY"), Urc::Sim("READY".into()));
-        assert_eq!(parse("+MIPRTCP: 1,2,XYZ"), Urc::Other("+MIPRTCP: 1,2,XYZ".into()));
-        assert_eq!(parse("+MIPOPEN: 300,1"), Urc::Other("+MIPOPEN: 300,1".into()));
+        assert_eq!(
+            parse("+MIPRTCP: 1,2,XYZ"),
+            Urc::Other("+MIPRTCP: 1,2,XYZ".into())
+        );
+        assert_eq!(
+            parse("+MIPOPEN: 300,1"),
+            Urc::Other("+MIPOPEN: 300,1".into())
+        );
     }
 }

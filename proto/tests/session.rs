@@ -127,7 +127,11 @@ fn a_timeout_abandons_only_its_own_command() {
     let mut b = Bench::new();
     let slow = b.submit(query("+GTSSLMODE").timeout(Duration::from_secs(1)));
     let next = b.submit(query("+GTSSLVER"));
-    assert_eq!(b.written(), "AT+GTSSLMODE?\r", "one command on the line at a time");
+    assert_eq!(
+        b.written(),
+        "AT+GTSSLMODE?\r",
+        "one command on the line at a time"
+    );
     b.advance(Duration::from_millis(999));
     assert!(b.s.is_pending(slow));
     b.advance(Duration::from_millis(1));
@@ -266,7 +270,10 @@ fn a_stale_handle_cannot_touch_the_next_connection() {
     let mut b = Bench::new();
     let old = b.open(&[1, 2]);
     b.input(b"\r\n+MIPSTAT: 1,2\r\n");
-    assert_eq!(b.s.socket_state(old), SocketState::Closed(CloseReason::Peer));
+    assert_eq!(
+        b.s.socket_state(old),
+        SocketState::Closed(CloseReason::Peer)
+    );
     // The module lists id 1 as free again, but the old handle still holds it.
     let new = b.open(&[1, 2, 3]);
     assert_eq!(new.id, 2);
@@ -336,7 +343,10 @@ fn overflow_is_reported_once_and_is_not_an_end() {
     b.input(b"\r\n+MIPRTCP: 1,9,41424344454647\r\n");
     // The bytes before the gap first, then the gap, then reading goes on.
     assert_eq!(b.s.read_socket(h, &mut [0; 8]), Ok(4));
-    assert_eq!(b.s.read_socket(h, &mut [0; 8]), Err(ReadError::Lost { bytes: 3 }));
+    assert_eq!(
+        b.s.read_socket(h, &mut [0; 8]),
+        Err(ReadError::Lost { bytes: 3 })
+    );
     assert_eq!(b.s.read_socket(h, &mut [0; 8]), Err(ReadError::WouldBlock));
     b.input(b"\r\n+MIPRTCP: 1,9,5A\r\n");
     assert_eq!(b.s.read_socket(h, &mut [0; 8]), Ok(1));
@@ -367,7 +377,10 @@ fn a_lying_raw_header_is_a_framing_error_and_the_session_goes_on() {
         b.input(b"AT+GTSSLVER?\r\r\n+GTSSLVER: 4\r\n\r\nOK\r\n");
         assert!(matches!(b.outcome(q), Outcome::Ok(_)), "{len}");
         // ...the reader learns that bytes were lost...
-        assert!(matches!(b.s.read_socket(h, &mut [0; 8]), Err(ReadError::Lost { .. })));
+        assert!(matches!(
+            b.s.read_socket(h, &mut [0; 8]),
+            Err(ReadError::Lost { .. })
+        ));
         // ...and a restart is still seen.
         b.input(b"\r\nAT command ready\r\n");
         assert_eq!(b.s.stats().resets, 1);
@@ -386,7 +399,11 @@ fn a_restart_inside_a_raw_payload_is_a_restart() {
     b.input(b"\r\nAT command ready\r\n\r\n+SIM READY\r\n");
     assert_eq!(b.s.stats().resets, 0, "still inside the payload");
     b.advance(Duration::from_secs(2));
-    assert_eq!(b.s.stats().resets, 1, "the stall replays the bytes as lines");
+    assert_eq!(
+        b.s.stats().resets,
+        1,
+        "the stall replays the bytes as lines"
+    );
     assert_eq!(b.s.receive_format(), ReceiveFormat::Hex);
     let (data, end) = b.read_all(h);
     assert_eq!(data, b"hello", "no boot line in the socket data");
@@ -422,7 +439,11 @@ fn a_payload_that_arrives_slowly_but_steadily_is_fine() {
 #[test]
 fn an_endless_response_is_counted_not_kept() {
     let mut b = Bench::new();
-    let id = b.submit(Command::new("I").bare_lines().timeout(Duration::from_secs(4)));
+    let id = b.submit(
+        Command::new("I")
+            .bare_lines()
+            .timeout(Duration::from_secs(4)),
+    );
     b.input(b"ATI\r\r\n");
     let line = vec![b'x'; 1000];
     for _ in 0..10_000 {
@@ -513,6 +534,9 @@ fn close_ends_everything() {
 #[test]
 fn injection_is_refused_before_anything_is_written() {
     let mut b = Bench::new();
-    assert!(b.s.submit(Command::new("+CSQ\rAT+CFUN=1,1"), b.now).is_err());
+    assert!(b
+        .s
+        .submit(Command::new("+CSQ\rAT+CFUN=1,1"), b.now)
+        .is_err());
     assert_eq!(b.s.poll_transmit(), None);
 }

@@ -3,7 +3,7 @@
 //!
 //! Conventions: every call into the driver runs with the interpreter released (`py.detach`);
 //! waits that can be long (PDP activation, socket open, uploads, receives) run in slices of at
-//! most [`SLICE`] with `py.check_signals()` between them, so Ctrl-C interrupts them promptly.
+//! most `SLICE` (100 ms) with `py.check_signals()` between them, so Ctrl-C interrupts them promptly.
 //! Enum values cross as ints and are wrapped into the `enum.IntEnum` classes of `l610._types`,
 //! whose members are generated from the tables exported here.
 
@@ -52,7 +52,7 @@ fn cipher_suites() -> Vec<(u8, String, &'static str)> {
 fn parse_cipher_suite(py: Python<'_>, name: &str) -> PyResult<u8> {
     name.parse::<l610::CipherSuite>()
         .map(|c| c.id())
-        .map_err(|e| errors::to_pyerr(py, e))
+        .map_err(|e| modem::value_err(py, e))
 }
 
 /// `(code, member name, meaning)` for the 21 documented `+GTSSLERR` codes.
@@ -82,9 +82,9 @@ fn ssl_versions() -> Vec<(u8, String)> {
 /// `(value, member name)` for `+GTSSLMODE`.
 #[pyfunction]
 fn verify_modes() -> Vec<(u8, String)> {
-    [l610::VerifyMode::None, l610::VerifyMode::Verify]
+    l610::VerifyMode::ALL
         .iter()
-        .map(|v| (*v as u8, upper_snake(&format!("{v:?}"))))
+        .map(|v| (v.value(), upper_snake(&format!("{v:?}"))))
         .collect()
 }
 
@@ -93,7 +93,7 @@ fn verify_modes() -> Vec<(u8, String)> {
 fn file_types() -> Vec<(u8, &'static str)> {
     l610::FileType::ALL
         .iter()
-        .map(|t| (*t as u8, t.as_at()))
+        .map(|t| (t.value(), t.as_at()))
         .collect()
 }
 
@@ -109,10 +109,9 @@ fn receive_formats() -> Vec<(u8, String)> {
 /// `(value, member name)` for `+CMEE`.
 #[pyfunction]
 fn error_reporting_modes() -> Vec<(u8, String)> {
-    use l610::ErrorReporting as E;
-    [E::Plain, E::Numeric, E::Verbose]
+    l610::ErrorReporting::ALL
         .iter()
-        .map(|m| (*m as u8, upper_snake(&format!("{m:?}"))))
+        .map(|m| (m.value(), upper_snake(&format!("{m:?}"))))
         .collect()
 }
 
@@ -120,7 +119,7 @@ fn error_reporting_modes() -> Vec<(u8, String)> {
 #[pyfunction]
 fn default_profile() -> (u8, u8) {
     let p = l610::TlsProfile::new();
-    (p.version.value(), p.verify as u8)
+    (p.version.value(), p.verify.value())
 }
 
 /// Check a profile's files and settings without a module (`TlsProfile::validate`).

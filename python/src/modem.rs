@@ -5,9 +5,11 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use l610::at::Command;
+use l610::proto::commands::receive_format_from_iprfmt;
+use l610::proto::ValueError;
 use l610::{
     CipherSuite, FileType, ModemBuilder, ModuleTime, OpenOptions, PdpConfig, PdpStatus, Protocol,
-    ReceiveFormat, SslVersion, TlsProfile, Urc, VerifyMode,
+    SslVersion, TlsProfile, Urc, VerifyMode,
 };
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -73,7 +75,7 @@ pub(crate) fn build_profile(
     client_identity: Option<(Vec<u8>, Vec<u8>)>,
     ciphers: Option<Vec<Bound<'_, PyAny>>>,
 ) -> PyResult<TlsProfile> {
-    let err = |e| to_pyerr(py, e);
+    let err = |e| value_err(py, e);
     let mut p = TlsProfile::new()
         .version(SslVersion::try_from(i64::from(version)).map_err(err)?)
         .verify(VerifyMode::try_from(i64::from(verify)).map_err(err)?);
@@ -96,7 +98,13 @@ pub(crate) fn suite_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Ciph
         return suite(py, id);
     }
     let name: String = obj.extract()?;
-    name.parse().map_err(|e| to_pyerr(py, e))
+    name.parse().map_err(|e| value_err(py, e))
+}
+
+/// A value the caller gave that the one table in `l610-proto` refuses: `ValueError`
+/// (`InvalidArgument`), like every other invalid argument.
+pub(crate) fn value_err(py: Python<'_>, e: ValueError) -> PyErr {
+    to_pyerr(py, l610::Error::from(e))
 }
 
 pub(crate) enum Source {
@@ -116,24 +124,11 @@ pub(crate) fn bytes_or_path(obj: &Bound<'_, PyAny>) -> PyResult<Source> {
 }
 
 fn suite(py: Python<'_>, id: u8) -> PyResult<CipherSuite> {
-    CipherSuite::from_id(id).ok_or_else(|| {
-        to_pyerr(
-            py,
-            l610::Error::InvalidArgument(format!("cipher suite ID {id} is not in 1..=31")),
-        )
-    })
+    CipherSuite::try_from(i64::from(id)).map_err(|e| value_err(py, e))
 }
 
 fn file_type(py: Python<'_>, t: u8) -> PyResult<FileType> {
-    FileType::ALL
-        .into_iter()
-        .find(|f| *f as u8 == t)
-        .ok_or_else(|| {
-            to_pyerr(
-                py,
-                l610::Error::InvalidArgument(format!("file type {t} is not 0, 1 or 2")),
-            )
-        })
+    FileType::try_from(i64::from(t)).map_err(|e| value_err(py, e))
 }
 
 /// A profile from an `l610.TlsProfile` object.
@@ -452,8 +447,10 @@ impl Modem {
         if let Some(p) = payload {
             cmd = cmd.payload(p);
         }
-        if redact_payload {
-            cmd = cmd.redact_payload();
+        // l610-proto keeps payloads out of the trace unless asked; Python's `redact_payload`
+        // (default False) keeps its old meaning by asking for the trace when it is False.
+        if !redact_payload {
+            cmd = cmd.trace_payload();
         }
         self.call_long(py, move |m| m.command(&cmd).map(|r| r.lines))
     }
@@ -467,18 +464,7 @@ impl Modem {
     }
 
     fn set_error_reporting(&self, py: Python<'_>, mode: u8) -> PyResult<()> {
-        use l610::ErrorReporting as E;
-        let mode = match mode {
-            0 => E::Plain,
-            1 => E::Numeric,
-            2 => E::Verbose,
-            n => {
-                return Err(to_pyerr(
-                    py,
-                    l610::Error::InvalidArgument(format!("CMEE mode {n} is not 0, 1 or 2")),
-                ))
-            }
-        };
+        let mode = l610::ErrorReporting::try_from(i64::from(mode)).map_err(|e| value_err(py, e))?;
         self.call(py, |m| m.set_error_reporting(mode))
     }
 
@@ -607,7 +593,7 @@ impl Modem {
         let types = s
             .file_types
             .iter()
-            .map(|t| typed(py, "FileType", (*t as u8,)))
+            .map(|t| typed(py, "FileType", (t.value(),)))
             .collect::<PyResult<Vec<_>>>()?;
         typed(
             py,
@@ -619,13 +605,13 @@ impl Modem {
     // ---- verification, version, ciphers ----
 
     fn set_verify_mode(&self, py: Python<'_>, mode: u8) -> PyResult<()> {
-        let mode = VerifyMode::try_from(i64::from(mode)).map_err(|e| to_pyerr(py, e))?;
+        let mode = VerifyMode::try_from(i64::from(mode)).map_err(|e| value_err(py, e))?;
         self.call(py, |m| m.set_verify_mode(mode))
     }
 
     fn verify_mode<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let v = self.call(py, |m| m.verify_mode())?;
-        typed(py, "VerifyMode", (v as u8,))
+        typed(py, "VerifyMode", (v.value(),))
     }
 
     fn verify_mode_support(&self, py: Python<'_>) -> PyResult<Vec<i64>> {
@@ -633,7 +619,7 @@ impl Modem {
     }
 
     fn set_ssl_version(&self, py: Python<'_>, version: u8) -> PyResult<()> {
-        let v = SslVersion::try_from(i64::from(version)).map_err(|e| to_pyerr(py, e))?;
+        let v = SslVersion::try_from(i64::from(version)).map_err(|e| value_err(py, e))?;
         self.call(py, |m| m.set_ssl_version(v))
     }
 
@@ -797,16 +783,7 @@ impl Modem {
     // ---- sockets ----
 
     fn set_receive_format(&self, py: Python<'_>, format: u8) -> PyResult<()> {
-        let f = match format {
-            0 => ReceiveFormat::Hex,
-            2 => ReceiveFormat::Raw,
-            n => {
-                return Err(to_pyerr(
-                    py,
-                    l610::Error::InvalidArgument(format!("IPRFMT {n} is not 0 or 2")),
-                ))
-            }
-        };
+        let f = receive_format_from_iprfmt(i64::from(format)).map_err(|e| value_err(py, e))?;
         self.call(py, |m| m.set_receive_format(f))
     }
 

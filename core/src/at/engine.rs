@@ -1,9 +1,19 @@
-//! The command runner: one command at a time on the write side, a background reader on the read
-//! side.
+//! The std driver of the session: a reader thread that moves bytes from the port into the
+//! session, and callers that wait for what they need while moving the session's bytes to the
+//! port and its timers forward.
 //!
-//! The reader thread owns the read half and feeds every byte to the [`Parser`] as soon as it
-//! arrives, so nothing waits in the OS buffer while the application is busy; callers wait on a
-//! condition variable for the parser state they need (an outcome, a prompt, socket data).
+//! Threads and locks (lock order: `writer` → `session` → the tracer's dispatch lock; nothing is
+//! ever acquired in the other direction, and `writer` is only *tried* while `session` is held):
+//!
+//! - The **reader thread** owns the read half. It feeds every byte to the session as it arrives,
+//!   fires timers (the port's read timeout wakes it every 50 ms), and wakes waiters. It never
+//!   writes: a blocked write must not stop the reading that would unblock it.
+//! - **Callers** (any thread: a command, a socket read) wait on the condition variable for the
+//!   state they need. While waiting they write whatever the session has to transmit (whoever
+//!   holds `writer` writes; the others wait), fire due timers, and check their cancel hook
+//!   (`crate::cancel`) at least every 50 ms.
+//! - **Trace callbacks** run on whichever of these threads collected the event, after the
+//!   session lock is released, holding only the tracer's dispatch lock.
 
 use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,31 +21,41 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::command::{Command, Response};
-use super::parser::{Outcome, Parser};
-use super::trace::{Direction, Tracer};
+use l610_proto::{Command, CommandId, Event, Outcome, Response, Session, SubmitError, Waiting};
+
+use super::trace::Tracer;
+use crate::cancel;
 use crate::config::Config;
 use crate::error::{Error, Result};
 
-/// Cancels the `>` data mode when the prompt never came.
-const ESC: u8 = 0x1b;
+/// The most a waiter sleeps before looking at its cancel hook again.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
+/// The most one write takes from the session, so that a restart or a cancel can still cut an
+/// unsent payload short.
+const WRITE_CHUNK: usize = 1024;
 
 pub(crate) struct Shared {
-    pub(crate) parser: Mutex<Parser>,
-    pub(crate) changed: Condvar,
-    /// Set by the reader thread when the transport ended (EOF or error).
-    closed: Mutex<Option<String>>,
-    last_rx: Mutex<Instant>,
+    session: Mutex<Session>,
+    changed: Condvar,
+    /// The write half; `None` once the modem is shut down.
+    writer: Mutex<Option<Box<dyn Write + Send>>>,
+    epoch: Instant,
+    tracer: Tracer,
     stop: AtomicBool,
 }
 
 pub(crate) struct Engine {
     pub(crate) shared: Arc<Shared>,
-    /// The write half; holding it is holding the right to run a command.
-    writer: Mutex<Box<dyn Write + Send>>,
-    reader: Option<JoinHandle<()>>,
+    reader: Mutex<Option<JoinHandle<()>>>,
     pub(crate) config: Config,
-    tracer: Tracer,
+}
+
+/// Why a wait ended without its value.
+pub(crate) enum Interrupted {
+    Timeout,
+    Closed(String),
+    Cancelled,
+    Io(io::Error),
 }
 
 impl Engine {
@@ -44,18 +64,14 @@ impl Engine {
         writer: Box<dyn Write + Send>,
         config: Config,
     ) -> Result<Engine> {
-        let tracer = Tracer::new(config.trace_sink.clone());
-        let parser = Parser::with_tracer(
-            config.urc_capacity,
-            config.socket_buffer,
-            config.max_line,
-            tracer.clone(),
-        );
+        let mut session_config = config.session();
+        session_config.trace = Tracer::wanted(&config.trace_sink);
         let shared = Arc::new(Shared {
-            parser: Mutex::new(parser),
+            session: Mutex::new(Session::new(session_config)),
             changed: Condvar::new(),
-            closed: Mutex::new(None),
-            last_rx: Mutex::new(Instant::now()),
+            writer: Mutex::new(Some(writer)),
+            epoch: Instant::now(),
+            tracer: Tracer::new(config.trace_sink.clone()),
             stop: AtomicBool::new(false),
         });
         let for_thread = shared.clone();
@@ -64,215 +80,320 @@ impl Engine {
             .spawn(move || read_loop(reader, &for_thread))?;
         Ok(Engine {
             shared,
-            writer: Mutex::new(writer),
-            reader: Some(handle),
+            reader: Mutex::new(Some(handle)),
             config,
-            tracer,
         })
     }
 
-    pub(crate) fn parser(&self) -> MutexGuard<'_, Parser> {
-        lock(&self.shared.parser)
+    /// The session, locked. Keep it short; never block while holding it.
+    pub(crate) fn session(&self) -> MutexGuard<'_, Session> {
+        lock(&self.shared.session)
     }
 
-    /// Run one command to its final result.
+    pub(crate) fn now(&self) -> l610_proto::Instant {
+        self.shared.now()
+    }
+
+    /// Run one command to its outcome.
     pub(crate) fn execute(&self, cmd: &Command) -> Result<Response> {
-        // A CR or another control character inside the line would end it early and start a
-        // second command the engine does not track (AT command injection through the raw API).
-        if let Some(bad) = cmd.line.chars().find(|c| c.is_control()) {
-            return Err(Error::InvalidArgument(format!(
-                "command line {:?} contains {bad:?}; one command per call, no control characters",
-                cmd.line
-            )));
-        }
-        let mut writer = lock(&self.writer);
-        self.check_open()?;
-        let timeout = cmd.timeout.unwrap_or(self.config.command_timeout);
-        self.parser().begin(cmd);
-        let mut line = Vec::with_capacity(cmd.line.len() + 1);
-        line.extend_from_slice(cmd.line.as_bytes());
-        line.push(b'\r');
-        self.tracer.bytes(Direction::Tx, &line);
-        if let Err(e) = write_all(&mut **writer, &line, timeout) {
-            self.parser().abandon();
-            return Err(e.into());
-        }
-
-        if let Some(payload) = &cmd.payload {
-            let prompted = self.wait(self.config.prompt_timeout, |p| {
-                p.inflight.as_ref().and_then(|f| {
-                    f.outcome
-                        .is_some()
-                        .then_some(false)
-                        .or(f.prompt.then_some(true))
-                })
-            });
-            match prompted {
-                Ok(true) => {
-                    if cmd.redact_payload {
-                        self.tracer.redacted(Direction::Tx, payload.len());
-                    } else {
-                        self.tracer.bytes(Direction::Tx, payload);
-                    }
-                    if let Err(e) = write_all(&mut **writer, payload, timeout) {
-                        self.parser().abandon();
-                        return Err(e.into());
-                    }
+        let line = cmd.line().to_owned();
+        let id = {
+            let mut s = self.session();
+            let now = self.now();
+            s.submit(cmd.clone(), now).map_err(|e| match e {
+                SubmitError::ControlCharacter => Error::InvalidArgument(format!(
+                    "command line {line:?} contains a control character; one command per call"
+                )),
+                SubmitError::QueueFull => Error::LimitReached(format!(
+                    "{line}: too many commands are waiting for the module"
+                )),
+                SubmitError::Closed => {
+                    Error::Closed(s.closed().unwrap_or("the modem is closed").to_owned())
                 }
-                Ok(false) => {} // an outcome came instead of the prompt: report it below
-                Err(e) => {
-                    // The module may sit in data mode waiting for bytes: ESC cancels it.
-                    self.tracer.bytes(Direction::Tx, &[ESC]);
-                    let _ = write_all(&mut **writer, &[ESC], timeout);
-                    self.parser().abandon();
-                    self.drain();
-                    return Err(match e {
-                        Error::Timeout { after, .. } => Error::Timeout {
-                            waiting_for: format!("the > prompt of {}", cmd.line),
-                            after,
-                        },
-                        other => other,
-                    });
-                }
+            })?
+        };
+        match self.wait_outcome(id)? {
+            Outcome::Closed => {
+                let why = self.session().closed().unwrap_or("closed").to_owned();
+                Err(Error::Closed(format!("{why} (during {line})")))
             }
-        }
-
-        let outcome = self.wait(timeout, |p| p.take_outcome());
-        drop(writer);
-        match outcome {
-            Ok(Outcome::Ok(response)) => Ok(response),
-            Ok(Outcome::Error) => Err(Error::AtError {
-                command: cmd.line.clone(),
-            }),
-            Ok(Outcome::Cme { code, text }) => Err(Error::Cme {
-                command: cmd.line.clone(),
-                code,
-                text,
-            }),
-            Ok(Outcome::Reset) => {
-                self.drain();
-                Err(Error::ModuleReset {
-                    during: cmd.line.clone(),
-                })
-            }
-            Err(e) => {
-                self.parser().abandon();
-                self.drain();
-                Err(match e {
-                    Error::Timeout { after, .. } => Error::Timeout {
-                        waiting_for: format!("the final result of {}", cmd.line),
-                        after,
-                    },
-                    other => other,
-                })
-            }
+            outcome => outcome_to_result(&line, outcome),
         }
     }
 
-    /// Wait until `ready` returns a value, the transport closes, or `timeout` passes.
-    pub(crate) fn wait<T>(
+    /// Wait for a command's outcome; on cancel, cancel the command in the session (which
+    /// abandons it and drains the line) and report [`Error::Cancelled`].
+    fn wait_outcome(&self, id: CommandId) -> Result<Outcome> {
+        match self.drive(None, |s| s.take_outcome(id)) {
+            Ok(o) => Ok(o),
+            Err(Interrupted::Cancelled) => {
+                {
+                    let mut s = self.session();
+                    let now = self.now();
+                    s.cancel(id, now);
+                    // Whatever it ended with, the caller asked to stop.
+                    let _ = s.take_outcome(id);
+                }
+                self.shared.changed.notify_all();
+                // Send the ESC a cancel may have queued, without waiting for anything else.
+                let _ = self.flush_now();
+                Err(Error::Cancelled)
+            }
+            Err(Interrupted::Closed(why)) => Err(Error::Closed(why)),
+            Err(Interrupted::Io(e)) => Err(Error::Io(e)),
+            Err(Interrupted::Timeout) => unreachable!("no deadline was given"),
+        }
+    }
+
+    /// Wait until `ready` gives a value, the deadline passes, the session closes, or the cancel
+    /// hook fires — moving the session's bytes to the port and its timers forward meanwhile.
+    pub(crate) fn drive<T>(
         &self,
-        timeout: Duration,
-        mut ready: impl FnMut(&mut Parser) -> Option<T>,
-    ) -> Result<T> {
-        let deadline = Instant::now() + timeout;
-        let mut parser = self.parser();
+        deadline: Option<Instant>,
+        mut ready: impl FnMut(&mut Session) -> Option<T>,
+    ) -> std::result::Result<T, Interrupted> {
+        let sh = &*self.shared;
+        let mut s = lock(&sh.session);
         loop {
-            if let Some(v) = ready(&mut parser) {
+            let now = sh.now();
+            s.handle_timeout(now);
+            let traces = take_traces(&mut s);
+            if !traces.is_empty() {
+                s = sh.deliver(s, traces);
+                continue;
+            }
+            // Pending bytes go out first: a command's outcome may already be known (a timeout)
+            // while its ESC still waits to be written.
+            if s.poll_transmit().is_some() {
+                if let Ok(mut w) = sh.writer.try_lock() {
+                    if let Some(writer) = w.as_mut() {
+                        let bytes = take_chunk(&mut s);
+                        drop(s);
+                        let written = write_all(&mut **writer, &bytes);
+                        drop(w);
+                        sh.changed.notify_all();
+                        if let Err(e) = written {
+                            let mut s = lock(&sh.session);
+                            s.close(&format!("writing to the port failed: {e}"));
+                            drop(s);
+                            sh.changed.notify_all();
+                            return Err(Interrupted::Io(e));
+                        }
+                        s = lock(&sh.session);
+                        continue;
+                    }
+                }
+            }
+            if let Some(v) = ready(&mut s) {
                 return Ok(v);
             }
-            if let Some(why) = lock(&self.shared.closed).clone() {
-                return Err(Error::Closed(why));
+            if let Some(why) = s.closed() {
+                return Err(Interrupted::Closed(why.to_owned()));
             }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::Timeout {
-                    waiting_for: "the module".into(),
-                    after: timeout,
-                });
+            if cancel::requested() {
+                return Err(Interrupted::Cancelled);
             }
-            parser = self
-                .shared
+            let wall = Instant::now();
+            if deadline.is_some_and(|d| wall >= d) {
+                return Err(Interrupted::Timeout);
+            }
+            let mut wake = wall + CANCEL_POLL;
+            if let Some(d) = deadline {
+                wake = wake.min(d);
+            }
+            if let Some(t) = s.poll_timeout() {
+                wake = wake.min(sh.wall(t));
+            }
+            let sleep = wake
+                .saturating_duration_since(wall)
+                .max(Duration::from_micros(100));
+            s = sh
                 .changed
-                .wait_timeout(parser, deadline - now)
+                .wait_timeout(s, sleep)
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
         }
     }
 
-    /// After a timeout: wait until the line has been quiet for a while (bounded), so that a late
-    /// answer is consumed as the abandoned command's and not taken for the next one's.
-    fn drain(&self) {
-        let limit = Instant::now() + self.config.drain_limit;
+    /// Write what the session has queued, if no other thread is writing.
+    fn flush_now(&self) -> io::Result<()> {
+        let sh = &*self.shared;
+        let Ok(mut w) = sh.writer.try_lock() else {
+            return Ok(());
+        };
+        let Some(writer) = w.as_mut() else {
+            return Ok(());
+        };
         loop {
-            let quiet_for = lock(&self.shared.last_rx).elapsed();
-            if quiet_for >= self.config.quiet_period || Instant::now() >= limit {
-                return;
+            let bytes = take_chunk(&mut lock(&sh.session));
+            if bytes.is_empty() {
+                return Ok(());
             }
-            let parser = self.parser();
-            let _ = self
-                .shared
-                .changed
-                .wait_timeout(parser, self.config.quiet_period - quiet_for);
+            write_all(&mut **writer, &bytes)?;
         }
     }
 
-    fn check_open(&self) -> Result<()> {
-        match lock(&self.shared.closed).clone() {
-            Some(why) => Err(Error::Closed(why)),
-            None => Ok(()),
-        }
-    }
-
-    /// Notify waiters after changing parser state from the caller's side.
+    /// Wake every waiter (after changing session state from the caller's side).
     pub(crate) fn notify(&self) {
         self.shared.changed.notify_all();
+    }
+
+    /// Close the session and stop the reader: every waiter returns `Closed` at once, no trace
+    /// callback runs after this returns, later calls fail with `Closed`.
+    pub(crate) fn shutdown(&self, why: &str) {
+        let sh = &*self.shared;
+        sh.stop.store(true, Ordering::Relaxed);
+        lock(&sh.session).close(why);
+        sh.changed.notify_all();
+        sh.tracer.detach();
+        if let Some(handle) = lock(&self.reader).take() {
+            // A reader with a read timeout notices the stop flag; one that blocks forever (a
+            // plain pipe) is left to end with its transport rather than hang the caller.
+            if self.config.join_reader {
+                let _ = handle.join();
+            }
+        }
+        // Drop the write half (closes the port) once no thread is writing.
+        *lock(&sh.writer) = None;
     }
 }
 
 impl Drop for Engine {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::Relaxed);
-        if let Some(handle) = self.reader.take() {
-            // A reader with a read timeout notices the stop flag; one that blocks forever (a plain
-            // pipe) is left to end with its transport rather than hang the caller.
-            if self.config.join_reader {
-                let _ = handle.join();
-            }
+        self.shutdown("the modem was closed");
+    }
+}
+
+impl Shared {
+    fn now(&self) -> l610_proto::Instant {
+        l610_proto::Instant::from_epoch(self.epoch.elapsed())
+    }
+
+    fn wall(&self, t: l610_proto::Instant) -> Instant {
+        self.epoch + t.since_epoch()
+    }
+
+    /// Deliver trace events in order: take the dispatch lock, then let go of the session.
+    fn deliver<'a>(
+        &'a self,
+        s: MutexGuard<'a, Session>,
+        traces: Vec<l610_proto::TraceEvent>,
+    ) -> MutexGuard<'a, Session> {
+        let sink = self.tracer.lock();
+        drop(s);
+        Tracer::deliver(&sink, traces);
+        drop(sink);
+        lock(&self.session)
+    }
+}
+
+/// Take every event; the std driver reads state from the session, so only traces matter here.
+fn take_traces(s: &mut Session) -> Vec<l610_proto::TraceEvent> {
+    let mut traces = Vec::new();
+    while let Some(e) = s.poll_event() {
+        match e {
+            Event::Trace(t) => traces.push(t),
+            Event::Framing(f) => log::warn!(target: "l610", "framing error from the module: {f:?}"),
+            _ => {}
         }
+    }
+    traces
+}
+
+fn take_chunk(s: &mut Session) -> Vec<u8> {
+    match s.poll_transmit() {
+        Some(b) => {
+            let chunk = b[..b.len().min(WRITE_CHUNK)].to_vec();
+            s.transmitted(chunk.len());
+            chunk
+        }
+        None => Vec::new(),
+    }
+}
+
+pub(crate) fn outcome_to_result(line: &str, outcome: Outcome) -> Result<Response> {
+    match outcome {
+        Outcome::Ok(response) => Ok(response),
+        Outcome::Error => Err(Error::AtError {
+            command: line.to_owned(),
+        }),
+        Outcome::Cme { code, text } => Err(Error::Cme {
+            command: line.to_owned(),
+            code,
+            text,
+        }),
+        Outcome::Reset => Err(Error::ModuleReset {
+            during: line.to_owned(),
+        }),
+        Outcome::Timeout(waiting) => Err(Error::Timeout {
+            waiting_for: match waiting {
+                Waiting::Prompt => format!("the > prompt of {line}"),
+                Waiting::FinalResult => format!("the final result of {line}"),
+            },
+            after: Duration::ZERO,
+        }),
+        Outcome::TooLarge { lines, bytes } => Err(Error::UnexpectedResponse {
+            command: line.to_owned(),
+            response: format!("{lines} lines, {bytes} bytes: more than the driver keeps"),
+        }),
+        Outcome::Cancelled => Err(Error::Cancelled),
+        Outcome::Closed => Err(Error::Closed(format!("the modem closed during {line}"))),
     }
 }
 
 fn read_loop(mut reader: Box<dyn Read + Send>, shared: &Shared) {
+    // If anything below panics, the session is closed on the way out: a deaf modem whose every
+    // call times out is worse than one that says it is closed.
+    struct CloseOnExit<'a>(&'a Shared, Option<String>);
+    impl Drop for CloseOnExit<'_> {
+        fn drop(&mut self) {
+            let why = self
+                .1
+                .take()
+                .unwrap_or_else(|| "the reader thread panicked".to_owned());
+            lock(&self.0.session).close(&why);
+            self.0.changed.notify_all();
+        }
+    }
+    let mut guard = CloseOnExit(shared, None);
     let mut buf = vec![0u8; 64 * 1024];
     let why = loop {
         if shared.stop.load(Ordering::Relaxed) {
-            break "modem closed".to_owned();
+            break "the modem was closed".to_owned();
         }
-        match reader.read(&mut buf) {
+        let got = match reader.read(&mut buf) {
             Ok(0) => break "the transport reached end of file".to_owned(),
-            Ok(n) => {
-                *lock(&shared.last_rx) = Instant::now();
-                lock(&shared.parser).feed(&buf[..n]);
-                shared.changed.notify_all();
-            }
+            Ok(n) => &buf[..n],
             Err(e)
                 if matches!(
                     e.kind(),
                     io::ErrorKind::TimedOut
                         | io::ErrorKind::WouldBlock
                         | io::ErrorKind::Interrupted
-                ) => {}
-            Err(e) => break format!("reading the transport failed: {e}"),
+                ) =>
+            {
+                &[][..]
+            }
+            Err(e) => break format!("reading the port failed: {e}"),
+        };
+        let mut s = lock(&shared.session);
+        let now = shared.now();
+        s.handle_input(got, now);
+        let traces = take_traces(&mut s);
+        if !traces.is_empty() {
+            let s = shared.deliver(s, traces);
+            drop(s);
+        } else {
+            drop(s);
         }
+        shared.changed.notify_all();
     };
-    *lock(&shared.closed) = Some(why);
-    shared.changed.notify_all();
+    guard.1 = Some(why);
 }
 
 /// Write everything, riding out the short write timeouts of serial ports.
-fn write_all(w: &mut dyn Write, mut bytes: &[u8], timeout: Duration) -> io::Result<()> {
-    let deadline = Instant::now() + timeout;
+fn write_all(w: &mut dyn Write, mut bytes: &[u8]) -> io::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(10);
     while !bytes.is_empty() {
         match w.write(bytes) {
             Ok(0) => {
@@ -305,7 +426,7 @@ fn write_all(w: &mut dyn Write, mut bytes: &[u8], timeout: Duration) -> io::Resu
     }
 }
 
-/// A poisoned lock only means another thread panicked mid-update; the parser state stays usable.
+/// A poisoned lock only means another thread panicked mid-update; the state stays usable.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }

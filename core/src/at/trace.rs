@@ -1,21 +1,16 @@
-//! The raw trace of both directions, with timestamps, for debugging a module on the bench.
+//! The trace of both directions, with timestamps, for debugging a module on the bench.
 //!
-//! Every event goes to the `log` crate (target `l610::trace`, level DEBUG) and to an optional
-//! user sink. Certificate and key uploads are redacted; long lines are shortened so that a
-//! megabyte of socket data does not flood the log.
+//! The session produces the events (and redacts payloads and secret uploads); this layer gives
+//! them to the `log` crate (target `l610::trace`, level DEBUG) and to an optional user sink. The
+//! sink runs on whichever driver thread collected the event, never while a protocol lock is held,
+//! in the order the session produced the events.
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-/// Which way the bytes went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// Host to module.
-    Tx,
-    /// Module to host.
-    Rx,
-}
+pub use l610_proto::trace::escape;
+pub use l610_proto::Direction;
 
 /// One trace event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +21,16 @@ pub struct TraceEvent {
     pub direction: Direction,
     /// The bytes, escaped to printable ASCII (`\r`, `\n`, `\xNN`), or a redaction note.
     pub text: String,
+}
+
+impl From<l610_proto::TraceEvent> for TraceEvent {
+    fn from(e: l610_proto::TraceEvent) -> Self {
+        TraceEvent {
+            elapsed: e.at.since_epoch(),
+            direction: e.direction,
+            text: e.text,
+        }
+    }
 }
 
 impl fmt::Display for TraceEvent {
@@ -43,72 +48,45 @@ impl fmt::Display for TraceEvent {
     }
 }
 
-/// A user-supplied trace sink.
+/// A user-supplied trace sink. It must not call back into the modem.
 pub type TraceSink = Arc<dyn Fn(&TraceEvent) + Send + Sync>;
 
-/// Longest escaped text kept in one event.
-const MAX_TEXT: usize = 512;
-
-#[derive(Clone)]
+/// Hands trace events to `log` and the sink. The mutex orders delivery across threads and lets
+/// [`Tracer::detach`] guarantee that no callback runs after it returns.
 pub(crate) struct Tracer {
-    start: Instant,
-    sink: Option<TraceSink>,
+    sink: Mutex<Option<TraceSink>>,
 }
 
 impl Tracer {
     pub(crate) fn new(sink: Option<TraceSink>) -> Self {
         Tracer {
-            start: Instant::now(),
-            sink,
+            sink: Mutex::new(sink),
         }
     }
 
-    pub(crate) fn enabled(&self) -> bool {
-        self.sink.is_some() || log::log_enabled!(target: "l610::trace", log::Level::Debug)
+    /// Whether anyone listens (decides whether the session produces events at all).
+    pub(crate) fn wanted(sink: &Option<TraceSink>) -> bool {
+        sink.is_some() || log::log_enabled!(target: "l610::trace", log::Level::Debug)
     }
 
-    /// Trace bytes; `escape` is only paid for when someone listens.
-    pub(crate) fn bytes(&self, direction: Direction, bytes: &[u8]) {
-        if self.enabled() {
-            self.emit(direction, escape(bytes));
+    /// Take the dispatch lock (before the protocol lock is released, so order is kept).
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Option<TraceSink>> {
+        self.sink.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Deliver under the dispatch lock.
+    pub(crate) fn deliver(sink: &Option<TraceSink>, events: Vec<l610_proto::TraceEvent>) {
+        for e in events {
+            let event = TraceEvent::from(e);
+            log::debug!(target: "l610::trace", "{event}");
+            if let Some(sink) = sink {
+                sink(&event);
+            }
         }
     }
 
-    /// Trace a redacted payload: only its size is shown.
-    pub(crate) fn redacted(&self, direction: Direction, len: usize) {
-        if self.enabled() {
-            self.emit(direction, format!("<{len} bytes redacted>"));
-        }
+    /// No callback runs after this returns.
+    pub(crate) fn detach(&self) {
+        *self.lock() = None;
     }
-
-    fn emit(&self, direction: Direction, text: String) {
-        let event = TraceEvent {
-            elapsed: self.start.elapsed(),
-            direction,
-            text,
-        };
-        log::debug!(target: "l610::trace", "{event}");
-        if let Some(sink) = &self.sink {
-            sink(&event);
-        }
-    }
-}
-
-/// Escape bytes to printable ASCII, shortening long runs.
-pub fn escape(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().min(MAX_TEXT) + 16);
-    for (i, &b) in bytes.iter().enumerate() {
-        if out.len() >= MAX_TEXT {
-            out.push_str(&format!("... ({} bytes)", bytes.len() - i));
-            break;
-        }
-        match b {
-            b'\r' => out.push_str("\\r"),
-            b'\n' => out.push_str("\\n"),
-            b'\\' => out.push_str("\\\\"),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out
 }

@@ -1,16 +1,27 @@
 //! Turning `+GTSSLERR` into a sentence a person can act on.
 
-use crate::clock::ModuleTime;
 use crate::error::{Error, Result};
 use crate::ssl::{SslErrorCode, VerifyMode};
 use crate::Modem;
 
 impl Modem {
     /// A failed TLS open: read the module's error code and explain it from the module's state.
-    pub(crate) fn ssl_failure(&self, why: &str) -> Result<Error> {
-        let code = self.ssl_error()?;
+    /// When the follow-up commands fail too, the original failure is what the caller gets, with
+    /// the follow-up error appended.
+    pub(crate) fn ssl_failure(&self, why: &str) -> Error {
+        let code = match self.ssl_error() {
+            Ok(code) => code,
+            Err(e) => {
+                return Error::ConnectionFailed(format!(
+                    "TLS connection failed ({why}); reading +GTSSLERR then failed: {e}"
+                ))
+            }
+        };
         let diagnosis = match code {
-            SslErrorCode::CertificateValidationFailed => self.diagnose_validation()?,
+            SslErrorCode::CertificateValidationFailed => match self.diagnose_validation() {
+                Ok(d) => d,
+                Err(e) => format!("{} (diagnosing it failed: {e})", code.meaning()),
+            },
             SslErrorCode::NoHandshakeResponse => "the server accepted the connection but never answered the TLS handshake".into(),
             SslErrorCode::ClosedByServer => "the server closed the connection (does it require a client certificate?)".into(),
             SslErrorCode::ProtocolError => {
@@ -23,7 +34,7 @@ impl Modem {
             SslErrorCode::Normal => format!("the module reported no SSL error ({why})"),
             other => other.meaning().to_owned(),
         };
-        Ok(Error::Ssl { code, diagnosis })
+        Error::Ssl { code, diagnosis }
     }
 
     /// -11 has two causes the manual names: no trust file, or the module clock.
@@ -37,7 +48,7 @@ impl Modem {
             "{:04}-{:02}-{:02} {:02}:{:02}",
             clock.year, clock.month, clock.day, clock.hour, clock.minute
         );
-        let skew = (clock.to_unix() - ModuleTime::now_utc().to_unix()).abs();
+        let skew = (clock.to_unix() - crate::clock::now_utc().to_unix()).abs();
         Ok(if skew > 86_400 {
             format!("certificate not valid at the module's clock, {shown} (set it with set_clock_from_host)")
         } else {

@@ -1,17 +1,21 @@
 //! `+MIP*` sockets: open (TCP or TLS), send, receive, close.
 
 mod diagnose;
+mod state;
 mod stream;
-pub(crate) mod table;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+pub use l610_proto::SOCKET_IDS;
+pub use state::SocketState;
 pub use stream::Socket;
-pub use table::{SocketState, SOCKET_IDS};
 
-use crate::at::params::{int, quoted, split};
+use l610_proto::commands;
+
+use crate::at::engine::Interrupted;
+
+use crate::at::params::quoted;
 use crate::at::{Command, ReceiveFormat};
-use crate::clock::ModuleTime;
 use crate::error::{Error, Result};
 use crate::ssl::VerifyMode;
 use crate::Modem;
@@ -101,99 +105,113 @@ impl Modem {
         {
             self.check_clock()?;
         }
-        let id = match options.id {
-            Some(id) => id,
-            None => *self.free_socket_ids()?.first().ok_or_else(|| {
-                Error::LimitReached("no free socket id (AT+MIPOPEN? listed none)".into())
-            })?,
+        // The module says which ids are free; the session reserves one of them that no handle
+        // of this driver holds (a stale handle keeps its id until it is dropped), atomically, so
+        // two threads opening at once get different ids.
+        let candidates = match options.id {
+            Some(id) => vec![id],
+            None => self.free_socket_ids()?,
         };
+        let Some(handle) = self.engine.session().reserve_socket(&candidates) else {
+            return Err(Error::LimitReached(match options.id {
+                Some(id) => format!("socket id {id} is in use"),
+                None => format!(
+                    "no free socket id (the module lists {candidates:?} as free; this driver's open sockets hold the rest)"
+                ),
+            }));
+        };
+        let id = handle.id;
         let src = options
             .source_port
             .map(|p| p.to_string())
             .unwrap_or_default();
-        self.engine.parser().sockets.begin_open(id);
         let cmd = Command::new(format!(
             "+MIPOPEN={id},{src},{host_q},{port},{}",
             protocol as u8
         ));
+        let release = |modem: &Modem| {
+            let mut s = modem.engine.session();
+            s.mark_socket_closed(handle);
+            s.release_socket(handle);
+        };
         if let Err(e) = self.command(&cmd) {
-            self.engine
-                .parser()
-                .sockets
-                .set_state(id, SocketState::Free);
+            release(self);
             return Err(e);
         }
         let timeout = options.timeout.unwrap_or(self.config().open_timeout);
-        let state = self.wait_for(timeout, |p| match p.sockets.state(id) {
-            SocketState::Opening => None,
-            other => Some(other),
+        let state = self.engine.drive(Some(Instant::now() + timeout), |s| {
+            match s.socket_state(handle) {
+                l610_proto::SocketState::Opening => None,
+                other => Some(other),
+            }
         });
         match state {
-            Ok(SocketState::Open) => Ok(Socket::new(self.engine.clone(), id, protocol)),
+            Ok(l610_proto::SocketState::Open) => {
+                Ok(Socket::new(self.engine.clone(), handle, protocol))
+            }
             Ok(other) => {
-                self.engine
-                    .parser()
-                    .sockets
-                    .set_state(id, SocketState::Free);
-                let why = match other {
-                    SocketState::Failed(w) | SocketState::Closed(w) => w,
-                    s => format!("{s:?}"),
-                };
-                Err(match protocol {
-                    Protocol::Tls => self.ssl_failure(&why)?,
-                    Protocol::Tcp => Error::ConnectionFailed(format!("{host}:{port}: {why}")),
-                })
+                release(self);
+                let why = SocketState::from(other).to_string();
+                match protocol {
+                    Protocol::Tls => Err(self.ssl_failure(&why)),
+                    Protocol::Tcp => Err(Error::ConnectionFailed(format!("{host}:{port}: {why}"))),
+                }
             }
             Err(e) => {
                 // Don't leave a half-open socket behind on the module.
-                let _ = self.command(&Command::new(format!("+MIPCLOSE={id}")));
-                self.engine
-                    .parser()
-                    .sockets
-                    .set_state(id, SocketState::Free);
-                Err(e)
+                if !matches!(e, Interrupted::Closed(_)) {
+                    let _ = self
+                        .engine
+                        .execute(&Command::new(format!("+MIPCLOSE={id}")));
+                }
+                release(self);
+                Err(match e {
+                    Interrupted::Timeout => Error::Timeout {
+                        waiting_for: format!(
+                            "+MIPOPEN: {id},<state> (the connection to {host}:{port})"
+                        ),
+                        after: timeout,
+                    },
+                    Interrupted::Closed(why) => Error::Closed(why),
+                    Interrupted::Cancelled => Error::Cancelled,
+                    Interrupted::Io(e) => Error::Io(e),
+                })
             }
         }
     }
 
     /// `AT+MIPOPEN?`: the socket ids that are free.
     pub fn free_socket_ids(&self) -> Result<Vec<u8>> {
-        self.id_list("+MIPOPEN")
+        self.run_parsed(
+            &commands::free_socket_ids_query(),
+            commands::parse_free_socket_ids,
+        )
     }
 
     /// `AT+MIPCLOSE?`: the socket ids that are open.
     pub fn open_socket_ids(&self) -> Result<Vec<u8>> {
-        self.id_list("+MIPCLOSE")
-    }
-
-    fn id_list(&self, prefix: &str) -> Result<Vec<u8>> {
-        let r = self.command(&Command::new(format!("{prefix}?")).expects(prefix))?;
-        let ids: Vec<u8> = r
-            .all(prefix)
-            .flat_map(split)
-            .filter_map(int::<u8>)
-            .filter(|id| *id != 0)
-            .collect();
-        Ok(ids)
+        self.run_parsed(
+            &commands::open_socket_ids_query(),
+            commands::parse_open_socket_ids,
+        )
     }
 
     /// `AT+GTSET="IPRFMT",<n>`: how received data is delivered. Raw is binary-safe and half the
     /// bytes on the line; hex is the module's default.
     pub fn set_receive_format(&self, format: ReceiveFormat) -> Result<()> {
-        let cmd =
-            Command::new(format!("+GTSET=\"IPRFMT\",{}", format.iprfmt())).switches_format(format);
-        self.command(&cmd).map(drop)
+        self.command(&commands::set_receive_format(format))
+            .map(drop)
     }
 
     /// The receive format the driver believes is in force.
     pub fn receive_format(&self) -> ReceiveFormat {
-        self.engine.parser().format()
+        self.engine.session().receive_format()
     }
 
     /// Refuse a verified connection when the module clock is more than a day off the host's.
     fn check_clock(&self) -> Result<()> {
         let module = self.clock()?;
-        let host = ModuleTime::now_utc();
+        let host = crate::clock::now_utc();
         let skew = module.to_unix() - host.to_unix();
         if skew.abs() > MAX_CLOCK_SKEW_SECS {
             return Err(Error::ClockSkew {

@@ -2,50 +2,62 @@
 //! MQTT, ...) can run over the module.
 
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::table::SocketState;
-use super::Protocol;
-use crate::at::engine::Engine;
+use l610_proto::{CloseReason, ReadError, SocketHandle};
+
+use super::{Protocol, SocketState};
+use crate::at::engine::{Engine, Interrupted};
 use crate::at::params::{int, split};
 use crate::at::Command;
 use crate::error::{Error, Result};
 
 /// A connected `+MIPOPEN` socket (TLS or TCP). Reads take data the reader thread has already
 /// buffered; writes are `AT+MIPSEND` in chunks of at most `send_chunk` bytes. Dropping it closes
-/// the connection. `Send + Sync`: one thread may read while another writes.
+/// the connection. `Send + Sync`: one thread may read while another writes, and
+/// [`close`](Self::close) from any thread wakes a blocked reader.
+///
+/// The handle names one *use* of a module socket id: after it is closed, a later connection
+/// that reuses the id is out of its reach (reads and closes of this handle cannot touch it).
 pub struct Socket {
     engine: Arc<Engine>,
-    id: u8,
+    handle: SocketHandle,
     protocol: Protocol,
     read_timeout: Option<Duration>,
-    closed: bool,
+    closed: AtomicBool,
 }
 
 impl std::fmt::Debug for Socket {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Socket")
-            .field("id", &self.id)
+            .field("id", &self.handle.id)
+            .field("generation", &self.handle.generation)
             .field("protocol", &self.protocol)
             .finish_non_exhaustive()
     }
 }
 
 impl Socket {
-    pub(crate) fn new(engine: Arc<Engine>, id: u8, protocol: Protocol) -> Self {
+    pub(crate) fn new(engine: Arc<Engine>, handle: SocketHandle, protocol: Protocol) -> Self {
         Socket {
             engine,
-            id,
+            handle,
             protocol,
             read_timeout: None,
-            closed: false,
+            closed: AtomicBool::new(false),
         }
     }
 
     /// The module's socket id (1–6).
     pub fn id(&self) -> u8 {
-        self.id
+        self.handle.id
+    }
+
+    /// The session's handle (id and generation).
+    pub fn handle(&self) -> SocketHandle {
+        self.handle
     }
 
     /// TCP or TLS.
@@ -65,17 +77,12 @@ impl Socket {
 
     /// Where the socket stands (the peer may have closed it).
     pub fn state(&self) -> SocketState {
-        self.engine.parser().sockets.state(self.id)
+        SocketState::from(self.engine.session().socket_state(self.handle))
     }
 
     /// Bytes received and not yet read.
     pub fn buffered(&self) -> usize {
-        self.engine.parser().sockets.buffered(self.id)
-    }
-
-    /// Bytes dropped so far because the receive buffer was full.
-    pub fn dropped(&self) -> u64 {
-        self.engine.parser().sockets.dropped(self.id)
+        self.engine.session().socket_buffered(self.handle)
     }
 
     /// Send all of `data` (`AT+MIPSEND=<id>,<len>`, `>`, exactly `len` bytes, per chunk).
@@ -87,83 +94,94 @@ impl Socket {
     }
 
     fn send_chunk(&self, chunk: &[u8]) -> Result<()> {
-        if let SocketState::Closed(why) | SocketState::Failed(why) = self.state() {
-            return Err(Error::Closed(format!("socket {}: {why}", self.id)));
+        match self.engine.session().socket_state(self.handle) {
+            l610_proto::SocketState::Open => {}
+            l610_proto::SocketState::Opening => {}
+            other => return Err(closed_error(self.handle.id, other)),
         }
-        let cmd = Command::new(format!("+MIPSEND={},{}", self.id, chunk.len()))
+        let cmd = Command::new(format!("+MIPSEND={},{}", self.handle.id, chunk.len()))
             .expects("+MIPSEND")
             .payload(chunk.to_vec());
         let r = self.engine.execute(&cmd)?;
         // `+MIPSEND: <id>,<status>,<free>`: status 1 means the module flowed us off; the data was
-        // still taken, so the only sensible reaction is to go on (the next send will wait for `>`).
+        // still taken, so the only sensible reaction is to go on (the next send waits for `>`).
         if let Some(p) = r.params("+MIPSEND") {
             if split(p).get(1).and_then(|s| int::<u8>(s)) == Some(1) {
-                log::debug!(target: "l610", "socket {}: module reports flow control", self.id);
+                log::debug!(target: "l610", "socket {}: module reports flow control", self.handle.id);
             }
         }
         Ok(())
     }
 
     /// Receive up to `buf.len()` bytes, waiting at most `timeout` (`None`: until data or close).
-    /// Returns 0 at end of stream (peer closed, all data read).
+    /// Returns 0 at end of stream — only when the peer closed and all data was read. A module
+    /// restart, a broken stack or lost bytes are errors, never a short stream.
     pub fn recv_timeout(&self, buf: &mut [u8], timeout: Option<Duration>) -> Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
-        let id = self.id;
-        // A very long wait stands in for "no timeout" so that a closed transport still wakes us.
-        let wait = timeout.unwrap_or(Duration::from_secs(u32::MAX as u64));
-        let got = self.engine.wait(wait, |p| {
-            if p.sockets.buffered(id) > 0 || p.sockets.dropped(id) > 0 {
-                return Some(p.sockets.read(id, buf));
-            }
-            match p.sockets.state(id) {
-                SocketState::Open | SocketState::Opening => None,
-                _ => Some(Ok(0)),
-            }
+        let h = self.handle;
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let got = self.engine.drive(deadline, |s| {
+            s.socket_readable(h).then(|| s.read_socket(h, buf))
         });
         match got {
             Ok(Ok(n)) => Ok(n),
-            Ok(Err(0)) => Ok(0),
-            Ok(Err(dropped)) => Err(Error::Overflow {
-                socket: id,
-                dropped,
+            Ok(Err(ReadError::Lost { bytes })) => Err(Error::Overflow {
+                socket: h.id,
+                dropped: bytes,
             }),
-            Err(Error::Timeout { after, .. }) => Err(Error::Timeout {
-                waiting_for: format!("data on socket {id}"),
-                after,
+            Ok(Err(ReadError::Closed(CloseReason::ModuleRestarted))) => Err(Error::ModuleReset {
+                during: format!("a read of socket {}", h.id),
             }),
-            Err(e) => Err(e),
+            Ok(Err(ReadError::Closed(r))) => {
+                Err(Error::Closed(format!("socket {}: {}", h.id, r.describe())))
+            }
+            Ok(Err(ReadError::Released)) => Err(Error::Closed(format!(
+                "socket {} was closed by this host",
+                h.id
+            ))),
+            Ok(Err(ReadError::WouldBlock)) => unreachable!("waited until readable"),
+            Err(Interrupted::Timeout) => Err(Error::Timeout {
+                waiting_for: format!("data on socket {}", h.id),
+                after: timeout.unwrap_or_default(),
+            }),
+            Err(Interrupted::Closed(why)) => Err(Error::Closed(why)),
+            Err(Interrupted::Cancelled) => Err(Error::Cancelled),
+            Err(Interrupted::Io(e)) => Err(Error::Io(e)),
         }
     }
 
     /// `AT+MIPCLOSE=<id>` and wait briefly for `+MIPCLOSE`. Closing a socket the peer already
-    /// closed only releases it.
-    pub fn close(mut self) -> Result<()> {
-        self.close_inner()
-    }
-
-    fn close_inner(&mut self) -> Result<()> {
-        if self.closed {
+    /// closed only releases it. Callable from any thread; a reader blocked on this socket wakes
+    /// with [`Error::Closed`]. Later calls do nothing.
+    pub fn close(&self) -> Result<()> {
+        if self.closed.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
-        self.closed = true;
-        let id = self.id;
-        let result = if matches!(self.state(), SocketState::Open) {
+        let h = self.handle;
+        let still_open = self.engine.session().begin_close(h);
+        let result = if still_open {
             match self
                 .engine
-                .execute(&Command::new(format!("+MIPCLOSE={id}")))
+                .execute(&Command::new(format!("+MIPCLOSE={}", h.id)))
             {
-                Ok(_) => self
-                    .engine
-                    .wait(self.engine.config.command_timeout, |p| {
-                        (!matches!(p.sockets.state(id), SocketState::Open)).then_some(())
-                    })
-                    .or_else(|e| match e {
+                Ok(_) => {
+                    let deadline = Instant::now() + self.engine.config.command_timeout;
+                    match self.engine.drive(Some(deadline), |s| {
+                        (!matches!(
+                            s.socket_state(h),
+                            l610_proto::SocketState::Open | l610_proto::SocketState::Opening
+                        ))
+                        .then_some(())
+                    }) {
                         // Some firmware never sends the URC: the socket is closed all the same.
-                        Error::Timeout { .. } => Ok(()),
-                        other => Err(other),
-                    }),
+                        Ok(()) | Err(Interrupted::Timeout) => Ok(()),
+                        Err(Interrupted::Closed(why)) => Err(Error::Closed(why)),
+                        Err(Interrupted::Cancelled) => Err(Error::Cancelled),
+                        Err(Interrupted::Io(e)) => Err(Error::Io(e)),
+                    }
+                }
                 // The peer may have closed it while we asked.
                 Err(Error::AtError { .. } | Error::Cme { .. })
                     if !matches!(self.state(), SocketState::Open) =>
@@ -175,12 +193,25 @@ impl Socket {
         } else {
             Ok(())
         };
-        self.engine
-            .parser()
-            .sockets
-            .set_state(id, SocketState::Free);
+        {
+            let mut s = self.engine.session();
+            s.mark_socket_closed(h);
+            s.release_socket(h);
+        }
         self.engine.notify();
         result
+    }
+}
+
+fn closed_error(id: u8, state: l610_proto::SocketState) -> Error {
+    match state {
+        l610_proto::SocketState::Closed(CloseReason::ModuleRestarted) => Error::ModuleReset {
+            during: format!("a send on socket {id}"),
+        },
+        l610_proto::SocketState::Closed(r) => {
+            Error::Closed(format!("socket {id}: {}", r.describe()))
+        }
+        _ => Error::Closed(format!("socket {id} was closed by this host")),
     }
 }
 
@@ -204,8 +235,8 @@ impl io::Write for Socket {
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        if let Err(e) = self.close_inner() {
-            log::debug!(target: "l610", "closing socket {} on drop: {e}", self.id);
+        if let Err(e) = self.close() {
+            log::debug!(target: "l610", "closing socket {} on drop: {e}", self.handle.id);
         }
     }
 }

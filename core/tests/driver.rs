@@ -1,0 +1,219 @@
+//! The threaded driver over the session: the defects of issue #8 that live in threads and
+//! transports (a panicking reader, a vanished port, two threads opening, stale handles, a
+//! second thread closing a socket another one reads), each against a real transport.
+
+mod common;
+
+use std::io::{self, Read, Write};
+use std::net::TcpListener;
+use std::os::unix::net::UnixStream;
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use common::Rig;
+use l610::{Error, ErrorKind, Modem, SocketState};
+
+/// A generous bound so that a regression fails instead of hanging the suite; never a timing
+/// assertion (every case here ends at once when it works).
+const HANG: Duration = Duration::from_secs(60);
+
+fn in_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(HANG).expect("the call hung")
+}
+
+struct PanickingReader;
+impl Read for PanickingReader {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        thread::sleep(Duration::from_millis(20));
+        panic!("a transport bug");
+    }
+}
+
+/// Defect 3: a panic on the reader thread left a deaf modem whose every call timed out (or hung
+/// with no timeout). Now the session is closed on the way out.
+#[test]
+fn a_panicking_reader_closes_the_modem() {
+    let modem = Modem::builder()
+        .probe_on_open(false)
+        .command_timeout(Duration::from_secs(3600))
+        .connect_halves(PanickingReader, io::sink())
+        .unwrap();
+    let err = in_thread(move || modem.verify_mode().unwrap_err());
+    assert_eq!(err.kind(), ErrorKind::Closed, "{err}");
+    assert!(err.to_string().contains("panicked"), "{err}");
+}
+
+/// Defect 10 (lost wake-up): the port vanishing must wake a caller that waits with no timeout.
+#[test]
+fn a_vanished_port_wakes_every_waiter() {
+    let (ours, theirs) = UnixStream::pair().unwrap();
+    let modem = Arc::new(
+        Modem::builder()
+            .probe_on_open(false)
+            .command_timeout(Duration::from_secs(3600))
+            .connect(ours)
+            .unwrap(),
+    );
+    let m = modem.clone();
+    let waiter = thread::spawn(move || m.verify_mode().unwrap_err());
+    // Let the command reach the "module", then pull the plug.
+    let mut theirs = theirs;
+    let mut buf = [0u8; 64];
+    let n = theirs.read(&mut buf).unwrap();
+    assert!(buf[..n].starts_with(b"AT+GTSSLMODE?"));
+    drop(theirs);
+    let err = in_thread(move || waiter.join().unwrap());
+    assert_eq!(err.kind(), ErrorKind::Closed, "{err}");
+    assert_eq!(modem.verify_mode().unwrap_err().kind(), ErrorKind::Closed);
+}
+
+/// `Modem::shutdown` from another thread ends a call that would otherwise wait an hour.
+#[test]
+fn shutdown_ends_blocked_calls() {
+    let (ours, mut theirs) = UnixStream::pair().unwrap();
+    let modem = Arc::new(
+        Modem::builder()
+            .probe_on_open(false)
+            .command_timeout(Duration::from_secs(3600))
+            .connect(ours)
+            .unwrap(),
+    );
+    let m = modem.clone();
+    let waiter = thread::spawn(move || m.ssl_version().unwrap_err());
+    let mut buf = [0u8; 64];
+    let _ = theirs.read(&mut buf).unwrap();
+    modem.shutdown();
+    let err = in_thread(move || waiter.join().unwrap());
+    assert_eq!(err.kind(), ErrorKind::Closed, "{err}");
+}
+
+/// Ctrl-C's mechanism: a cancel hook ends a command the module never answers, the command is
+/// abandoned in the session, and the next command works.
+#[test]
+fn a_cancel_hook_ends_a_blocked_command_and_the_modem_goes_on() {
+    let rig = Rig::with(
+        l610_sim::SimConfig::default(),
+        Modem::builder().command_timeout(Duration::from_secs(3600)),
+    );
+    rig.sim.faults().drop_next_final();
+    let asked = std::time::Instant::now();
+    let err = l610::with_cancel(
+        move || asked.elapsed() > Duration::from_millis(300),
+        || rig.modem.verify_mode().unwrap_err(),
+    );
+    assert_eq!(err.kind(), ErrorKind::Cancelled, "{err}");
+    assert_eq!(rig.modem.verify_mode().unwrap(), l610::VerifyMode::None);
+}
+
+fn online() -> Rig {
+    let rig = Rig::new();
+    rig.modem.activate_pdp(&Default::default()).unwrap();
+    rig
+}
+
+/// A TCP server on 127.0.0.1 that echoes, or (with `close_at_once`) closes after the first
+/// bytes it reads.
+fn tcp_server(close_at_once: bool) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            if close_at_once {
+                let _ = conn.read(&mut [0u8; 16]);
+                drop(conn);
+                continue;
+            }
+            thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = conn.read(&mut buf) {
+                    if n == 0 || conn.write_all(&buf[..n]).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// Defect 8: two threads opening at once both failed and left a socket no handle owned
+/// (16 rounds of 20). The session now reserves the id.
+#[test]
+fn two_threads_open_at_once() {
+    let rig = Arc::new(online());
+    let port = tcp_server(false);
+    for round in 0..20 {
+        let a = rig.clone();
+        let b = rig.clone();
+        let ta = thread::spawn(move || a.modem.open_tcp("127.0.0.1", port));
+        let tb = thread::spawn(move || b.modem.open_tcp("127.0.0.1", port));
+        let (sa, sb) = (ta.join().unwrap(), tb.join().unwrap());
+        let (sa, sb) = (
+            sa.unwrap_or_else(|e| panic!("round {round}: {e}")),
+            sb.unwrap_or_else(|e| panic!("round {round}: {e}")),
+        );
+        assert_ne!(sa.id(), sb.id());
+        let mut open = rig.modem.open_socket_ids().unwrap();
+        open.sort_unstable();
+        let mut ours = vec![sa.id(), sb.id()];
+        ours.sort_unstable();
+        assert_eq!(
+            open, ours,
+            "round {round}: the module holds only our sockets"
+        );
+        drop((sa, sb));
+        assert_eq!(rig.modem.open_socket_ids().unwrap(), Vec::<u8>::new());
+    }
+}
+
+/// Defect 7: after a peer close, a new open reused the id and dropping the old handle closed
+/// the new connection.
+#[test]
+fn a_stale_handle_does_not_close_the_next_connection() {
+    let rig = online();
+    let closing = tcp_server(true);
+    let echo = tcp_server(false);
+    let old = rig.modem.open_tcp("127.0.0.1", closing).unwrap();
+    let mut buf = [0u8; 8];
+    old.send(b"bye").unwrap();
+    // The server closes: the read ends the stream.
+    let n = old.recv_timeout(&mut buf, Some(HANG)).unwrap();
+    assert_eq!(n, 0);
+    assert!(
+        matches!(old.state(), SocketState::Closed(_)),
+        "{:?}",
+        old.state()
+    );
+    let new = rig.modem.open_tcp("127.0.0.1", echo).unwrap();
+    assert_ne!(new.id(), old.id(), "the old handle still holds its id");
+    drop(old);
+    new.send(b"still here").unwrap();
+    let mut got = Vec::new();
+    while got.len() < 10 {
+        let n = new.recv_timeout(&mut buf, Some(HANG)).unwrap();
+        assert!(n > 0);
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(got, b"still here");
+}
+
+/// Defect 14's root: a reader blocked with no timeout is woken by a close from another thread.
+#[test]
+fn close_from_another_thread_wakes_a_blocked_reader() {
+    let rig = online();
+    let port = tcp_server(false);
+    let sock = Arc::new(rig.modem.open_tcp("127.0.0.1", port).unwrap());
+    let reader = sock.clone();
+    let blocked = thread::spawn(move || reader.recv_timeout(&mut [0u8; 16], None));
+    thread::sleep(Duration::from_millis(100));
+    sock.close().unwrap();
+    let got = in_thread(move || blocked.join().unwrap());
+    assert!(matches!(got, Err(Error::Closed(_))), "{got:?}");
+}

@@ -1,0 +1,130 @@
+//! The session's receive path, measured three ways:
+//!
+//! - a 33.6 KB mixed stream (echo, responses, URCs, 2 KB hex `+MIPRTCP` payloads) fed whole and
+//!   fed one byte at a time: linear means the per-byte costs stay close;
+//! - one small command (`AT+CSQ`: echo, `+CSQ: 23,99`, `OK`) through a session in steady state,
+//!   against atat's `AtDigester` digesting the same bytes;
+//! - one 2 KB hex `+MIPRTCP` line decoded into a socket buffer.
+
+use atat::digest::{AtDigester, DigestResult, Digester, ParseError, Parser};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use l610_proto::{Command, Instant, Outcome, Session, SessionConfig, SocketHandle};
+
+fn mixed_stream() -> Vec<u8> {
+    let payload: Vec<u8> = (0..2048u32).map(|i| (i * 7) as u8).collect();
+    let hex = hex::encode_upper(&payload);
+    let mut s = Vec::new();
+    for i in 0..8 {
+        s.extend_from_slice(b"AT+GTSSLMODE?\r\r\n+GTSSLMODE: 1\r\n\r\n+SIM READY\r\n\r\nOK\r\n");
+        s.extend_from_slice(format!("\r\n+MIPRTCP: 1,{},{hex}\r\n", 2048 * (8 - i)).as_bytes());
+        s.extend_from_slice(b"\r\n+MIPSTAT: 1,0,2048\r\n\r\n+CSQ: 24,99\r\n");
+    }
+    s
+}
+
+/// A session with socket 1 open and a large enough buffer.
+fn online() -> (Session, SocketHandle) {
+    let mut s = Session::new(SessionConfig {
+        socket_buffer: 1 << 22,
+        urc_capacity: 1 << 16,
+        ..SessionConfig::default()
+    });
+    let h = s.reserve_socket(&[1]).unwrap();
+    s.handle_input(b"\r\n+MIPOPEN: 1,1\r\n", Instant::ZERO);
+    (s, h)
+}
+
+fn feed_all(stream: &[u8], piece: usize) -> usize {
+    let (mut s, h) = online();
+    let cmd = Command::new("+GTSSLMODE?").expects("+GTSSLMODE");
+    s.submit(cmd, Instant::ZERO).unwrap();
+    for chunk in stream.chunks(piece) {
+        s.handle_input(chunk, Instant::ZERO);
+    }
+    let mut buf = vec![0; 1 << 16];
+    s.read_socket(h, &mut buf).unwrap()
+}
+
+/// atat's digester needs a URC parser; this module's URCs are not the point of the comparison.
+struct NoUrcs;
+impl Parser for NoUrcs {
+    fn parse(_: &[u8]) -> Result<(&[u8], usize), ParseError> {
+        Err(ParseError::NoMatch)
+    }
+}
+
+const CSQ: &[u8] = b"AT+CSQ\r\r\n+CSQ: 23,99\r\n\r\nOK\r\n";
+
+fn session_csq(s: &mut Session, cmd: &Command) -> usize {
+    let id = s.submit(cmd.clone(), Instant::ZERO).unwrap();
+    let n = s.poll_transmit().map_or(0, <[u8]>::len);
+    s.transmitted(n);
+    s.handle_input(CSQ, Instant::ZERO);
+    match s.take_outcome(id) {
+        Some(Outcome::Ok(r)) => r.lines.len(),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn atat_csq(d: &mut AtDigester<NoUrcs>) -> usize {
+    let mut buf = CSQ;
+    let mut responses = 0;
+    while !buf.is_empty() {
+        let (result, used) = d.digest(buf);
+        if let DigestResult::Response(Ok(_)) = result {
+            responses += 1;
+        }
+        if used == 0 {
+            break;
+        }
+        buf = &buf[used..];
+    }
+    responses
+}
+
+fn bench(c: &mut Criterion) {
+    let stream = mixed_stream();
+    assert_eq!(feed_all(&stream, stream.len()), 8 * 2048);
+    assert_eq!(feed_all(&stream, 1), 8 * 2048);
+    let mut g = c.benchmark_group("parse_mixed_stream");
+    g.throughput(Throughput::Bytes(stream.len() as u64));
+    g.bench_function("whole", |b| {
+        b.iter_batched(
+            || (),
+            |_| feed_all(&stream, stream.len()),
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("byte_at_a_time", |b| {
+        b.iter_batched(|| (), |_| feed_all(&stream, 1), BatchSize::SmallInput)
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("small_response_csq");
+    g.throughput(Throughput::Bytes(CSQ.len() as u64));
+    let cmd = Command::new("+CSQ").expects("+CSQ");
+    let mut s = Session::new(SessionConfig::default());
+    assert_eq!(session_csq(&mut s, &cmd), 1);
+    g.bench_function("l610_session", |b| b.iter(|| session_csq(&mut s, &cmd)));
+    let mut d = AtDigester::<NoUrcs>::new();
+    assert_eq!(atat_csq(&mut d), 1);
+    g.bench_function("atat_digester", |b| b.iter(|| atat_csq(&mut d)));
+    g.finish();
+
+    let payload: Vec<u8> = (0..2048u32).map(|i| (i * 13) as u8).collect();
+    let line = format!("\r\n+MIPRTCP: 1,2048,{}\r\n", hex::encode_upper(&payload)).into_bytes();
+    let mut g = c.benchmark_group("hex_mipRTCP_2k");
+    g.throughput(Throughput::Bytes(line.len() as u64));
+    let (mut s, h) = online();
+    let mut out = vec![0u8; 4096];
+    g.bench_function("decode_whole", |b| {
+        b.iter(|| {
+            s.handle_input(&line, Instant::ZERO);
+            s.read_socket(h, &mut out).unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
