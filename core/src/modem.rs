@@ -230,11 +230,3 @@ impl Modem {
         })
     }
 }
-
-/// A module answer that did not parse: what the module did, not an invalid argument.
-pub(crate) fn unexpected(command: &str, r: &Response) -> Error {
-    Error::UnexpectedResponse {
-        command: command.to_owned(),
-        response: r.lines.join(" | "),
-    }
-}

@@ -217,3 +217,102 @@ fn close_from_another_thread_wakes_a_blocked_reader() {
     let got = in_thread(move || blocked.join().unwrap());
     assert!(matches!(got, Err(Error::Closed(_))), "{got:?}");
 }
+
+/// A scripted module on the other end of a socket pair: each command line gets the reply
+/// `answer` returns for it (`None`: no reply at all). Echo off, as after `ATE0`.
+fn scripted(answer: impl Fn(&str) -> Option<String> + Send + 'static) -> Modem {
+    let (ours, theirs) = UnixStream::pair().unwrap();
+    thread::spawn(move || {
+        let mut r = io::BufReader::new(theirs.try_clone().unwrap());
+        let mut w = theirs;
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            use std::io::BufRead;
+            match r.read_until(b'\r', &mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let cmd = String::from_utf8_lossy(&line).trim().to_owned();
+            if let Some(reply) = answer(&cmd) {
+                if w.write_all(reply.as_bytes()).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    Modem::builder()
+        .probe_on_open(false)
+        .command_timeout(Duration::from_millis(500))
+        .quiet_period(Duration::from_millis(20))
+        .connect(ours)
+        .unwrap()
+}
+
+/// Issue #8, errors: a bad value *from the module* is `UnexpectedResponse` (it was
+/// `InvalidArgument`, blaming the caller), with the module's words in it; hostile range lists
+/// neither panic nor allocate.
+#[test]
+fn bad_values_from_the_module_are_unexpected_responses() {
+    let modem = scripted(|cmd| {
+        Some(
+            match cmd {
+                "AT+GTSSLMODE?" => "\r\n+GTSSLMODE: 7\r\n\r\nOK\r\n",
+                "AT+GTSSLMODE=?" => "\r\n+GTSSLMODE: (0-400000000)\r\n\r\nOK\r\n",
+                "AT+GTSSLVER=?" => "\r\n+GTSSLVER: (é,1)\r\n\r\nOK\r\n",
+                "AT+CCLK?" => "\r\n+CCLK: \"15/257/01,00:00:00+00\"\r\n\r\nOK\r\n",
+                "AT+GTSSLCIPHER?" => "\r\n+GTSSLCIPHER: 1,99\r\n\r\nOK\r\n",
+                _ => "\r\nERROR\r\n",
+            }
+            .to_owned(),
+        )
+    });
+    let errors = [
+        modem.verify_mode().map(drop).unwrap_err(),
+        modem.verify_mode_support().map(drop).unwrap_err(),
+        modem.ssl_version_support().map(drop).unwrap_err(),
+        modem.clock().map(drop).unwrap_err(),
+        modem.enabled_ciphers().map(drop).unwrap_err(),
+    ];
+    for e in errors {
+        assert_eq!(e.kind(), ErrorKind::UnexpectedResponse, "{e}");
+    }
+    let e = modem.verify_mode().unwrap_err();
+    assert!(e.to_string().contains("+GTSSLMODE: 7"), "{e}");
+}
+
+/// Issue #8, errors: when the follow-up commands that diagnose a failed TLS open fail too, the
+/// caller still learns that the open failed (it used to get only the follow-up's timeout).
+#[test]
+fn a_failed_diagnosis_keeps_the_original_tls_failure() {
+    let modem = scripted(|cmd| match cmd {
+        "AT+MIPOPEN?" => Some("\r\n+MIPOPEN: 1,2,3,4,5,6\r\n\r\nOK\r\n".into()),
+        c if c.starts_with("AT+MIPOPEN=1,") => Some("\r\nOK\r\n\r\n+MIPOPEN: 1,0\r\n".into()),
+        "AT+GTSSLERR?" => None, // the module goes silent
+        _ => Some("\r\nOK\r\n".into()),
+    });
+    let opts = l610::OpenOptions {
+        check_clock: false,
+        ..Default::default()
+    };
+    let e = modem
+        .open_socket(l610::Protocol::Tls, "example.com", 443, &opts)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ConnectionFailed, "{e}");
+    let text = e.to_string();
+    assert!(text.contains("TLS connection failed"), "{text}");
+    assert!(text.contains("+MIPOPEN: <id>,0"), "{text}");
+    assert!(text.contains("GTSSLERR"), "{text}");
+}
+
+/// Issue #8, errors: a port that cannot be opened keeps serialport's error as its source.
+#[test]
+fn port_errors_keep_their_source() {
+    let e = Modem::open("/dev/l610-no-such-port", 115200).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Port);
+    let source = std::error::Error::source(&e).expect("a source");
+    assert!(
+        source.downcast_ref::<serialport::Error>().is_some(),
+        "{source:?}"
+    );
+}

@@ -60,6 +60,7 @@ fn session_csq(s: &mut Session, cmd: &Command) -> usize {
     let n = s.poll_transmit().map_or(0, <[u8]>::len);
     s.transmitted(n);
     s.handle_input(CSQ, Instant::ZERO);
+    while s.poll_event().is_some() {}
     match s.take_outcome(id) {
         Some(Outcome::Ok(r)) => r.lines.len(),
         other => panic!("{other:?}"),
@@ -105,7 +106,9 @@ fn bench(c: &mut Criterion) {
     let cmd = Command::new("+CSQ").expects("+CSQ");
     let mut s = Session::new(SessionConfig::default());
     assert_eq!(session_csq(&mut s, &cmd), 1);
-    g.bench_function("l610_session", |b| b.iter(|| session_csq(&mut s, &cmd)));
+    g.bench_function("l610_session_round_trip", |b| {
+        b.iter(|| session_csq(&mut s, &cmd))
+    });
     let mut d = AtDigester::<NoUrcs>::new();
     assert_eq!(atat_csq(&mut d), 1);
     g.bench_function("atat_digester", |b| b.iter(|| atat_csq(&mut d)));

@@ -27,8 +27,8 @@ pub struct SessionConfig {
     pub max_response_bytes: usize,
     /// Unhandled URCs kept: 256 (the oldest are dropped and counted beyond).
     pub urc_capacity: usize,
-    /// Events kept for the driver: 4096 (trace and notification events are dropped and counted
-    /// beyond; command outcomes never are).
+    /// Events kept for the driver: 4096 (beyond that the oldest are dropped and counted,
+    /// notifications before `CommandDone`; outcomes themselves are kept until taken).
     pub event_capacity: usize,
     /// Received bytes kept per socket while the application is not reading: 1 MiB.
     pub socket_buffer: usize,

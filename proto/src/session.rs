@@ -362,10 +362,13 @@ impl Session {
         if cmd.secret {
             self.secret_rx = true;
         }
-        let mut line = Vec::with_capacity(cmd.line.len() + 1);
-        line.extend_from_slice(cmd.line.as_bytes());
-        line.push(b'\r');
-        self.send(&line, true);
+        self.tx.extend_from_slice(cmd.line.as_bytes());
+        self.tx.push(b'\r');
+        if self.cfg.trace {
+            let at = self.tx.len() - cmd.line.len() - 1;
+            let text = trace::escape(&self.tx[at..]);
+            self.trace(Direction::Tx, text);
+        }
         let (phase, wait) = if cmd.payload.is_some() {
             (Phase::AwaitPrompt, self.cfg.prompt_timeout)
         } else {
@@ -402,7 +405,7 @@ impl Session {
 
     fn finish(&mut self, id: CommandId, outcome: Outcome) {
         self.outcomes.push((id, outcome));
-        self.events.push_back(Event::CommandDone(id));
+        self.notify(Event::CommandDone(id));
     }
 
     // ---- receive path ---------------------------------------------------------------------
@@ -606,23 +609,18 @@ impl Session {
         self.notify(Event::Urc);
     }
 
-    /// Queue an event that may be dropped (bounded); command outcomes never go through here.
+    /// Queue an event, within `event_capacity`: when full, the oldest notification goes first
+    /// (a trace line, a socket or URC notice), and only when there is none the oldest
+    /// `CommandDone` — whose outcome is still kept for [`take_outcome`](Self::take_outcome).
     fn notify(&mut self, e: Event) {
         if self.events.len() >= self.cfg.event_capacity.max(1) {
-            match self
+            let at = self
                 .events
                 .iter()
                 .position(|e| !matches!(e, Event::CommandDone(_)))
-            {
-                Some(at) => {
-                    self.events.remove(at);
-                    self.stats.events_dropped += 1;
-                }
-                None => {
-                    self.stats.events_dropped += 1;
-                    return;
-                }
-            }
+                .unwrap_or(0);
+            self.events.remove(at);
+            self.stats.events_dropped += 1;
         }
         self.events.push_back(e);
     }

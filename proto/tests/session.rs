@@ -540,3 +540,30 @@ fn injection_is_refused_before_anything_is_written() {
         .is_err());
     assert_eq!(b.s.poll_transmit(), None);
 }
+
+/// A driver that never polls events cannot make the session grow: events are bounded and
+/// counted, and outcomes are still there to take.
+#[test]
+fn unpolled_events_are_bounded_and_outcomes_kept() {
+    let mut b = Bench::with(SessionConfig {
+        event_capacity: 4,
+        trace: true,
+        ..SessionConfig::default()
+    });
+    let ids: Vec<_> = (0..10).map(|_| b.submit(query("+CSQ"))).collect();
+    for id in &ids {
+        b.s.cancel(*id, b.now);
+    }
+    for _ in 0..100 {
+        b.input(b"\r\n+CREG: 1\r\n");
+    }
+    let mut n = 0;
+    while b.s.poll_event().is_some() {
+        n += 1;
+    }
+    assert_eq!(n, 4);
+    assert!(b.s.stats().events_dropped > 100);
+    for id in ids {
+        assert_eq!(b.outcome(id), Outcome::Cancelled);
+    }
+}

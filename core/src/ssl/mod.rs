@@ -17,7 +17,6 @@ use l610_proto::ValueError;
 use crate::at::params::RangeList;
 use crate::at::{Command, Response};
 use crate::error::{Error, Result};
-use crate::modem::unexpected;
 use crate::Modem;
 
 impl Modem {
@@ -30,7 +29,10 @@ impl Modem {
         parse: impl FnOnce(&Response) -> std::result::Result<T, ValueError>,
     ) -> Result<T> {
         let r = self.command(command)?;
-        parse(&r).map_err(|_| unexpected(command.line(), &r))
+        parse(&r).map_err(|why| Error::UnexpectedResponse {
+            command: command.line().to_owned(),
+            response: format!("{} ({why})", r.lines.join(" | ")),
+        })
     }
 
     /// `AT+GTSSLFILE=<type>,<len>` + `>` + the file: load a certificate or key, from PEM or DER
