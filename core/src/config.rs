@@ -172,8 +172,13 @@ impl ModemBuilder {
         self
     }
 
-    /// Open a serial port (8N1, no flow control) by path.
+    /// Open a serial port (8N1, no flow control) by path, or a module served over TCP by
+    /// `socket://HOST:PORT` (as ser2net or `l610-sim --listen` serve it; `baud` is then the
+    /// bridge's business and ignored).
     pub fn open(self, path: &str, baud: u32) -> Result<Modem> {
+        if let Some(addr) = path.strip_prefix("socket://") {
+            return self.open_tcp(path, addr);
+        }
         let port_err = |e: serialport::Error| Error::Port {
             path: path.to_owned(),
             source: e,
@@ -185,6 +190,28 @@ impl ModemBuilder {
             .map_err(port_err)?;
         let writer = port.try_clone_native().map_err(port_err)?;
         Modem::start(Box::new(port), Box::new(writer), self.config)
+    }
+
+    fn open_tcp(self, url: &str, addr: &str) -> Result<Modem> {
+        use std::net::{TcpStream, ToSocketAddrs};
+        let port_err = |e: std::io::Error| Error::Port {
+            path: url.to_owned(),
+            source: serialport::Error::new(serialport::ErrorKind::Io(e.kind()), e.to_string()),
+        };
+        let addr = addr.trim_end_matches('/');
+        let mut last = None;
+        for a in addr.to_socket_addrs().map_err(port_err)? {
+            match TcpStream::connect_timeout(&a, Duration::from_secs(10)) {
+                Ok(stream) => return self.connect(stream),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(port_err(last.unwrap_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{addr} resolves to no address"),
+            )
+        })))
     }
 
     /// Drive the module over any byte stream that can be split in two (a pty, a Unix socket, a
