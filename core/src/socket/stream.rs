@@ -101,7 +101,10 @@ impl Socket {
         }
         let cmd = Command::new(format!("+MIPSEND={},{}", self.handle.id, chunk.len()))
             .expects("+MIPSEND")
-            .payload(chunk.to_vec());
+            .payload(chunk.to_vec())
+            // The application's own traffic, which the trace is there to show (keys and
+            // certificates go through `+GTSSLFILE`, never here).
+            .trace_payload();
         let r = self.engine.execute(&cmd)?;
         // `+MIPSEND: <id>,<status>,<free>`: status 1 means the module flowed us off; the data was
         // still taken, so the only sensible reaction is to go on (the next send waits for `>`).
