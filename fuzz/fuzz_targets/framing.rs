@@ -100,6 +100,8 @@ struct Side {
     recycle: bool,
     max_line: usize,
     max_payload: usize,
+    /// Frames the bytes fed so far may still produce.
+    budget: usize,
 }
 
 impl Side {
@@ -110,16 +112,21 @@ impl Side {
             recycle,
             max_line,
             max_payload,
+            budget: 0,
         }
     }
 
     /// Pull every frame out of `bytes` (and out of what the framer replays).
     fn feed(&mut self, mut bytes: &[u8]) {
         // Each byte is read at most twice (once more when a payload is replayed as lines), so
-        // this many frames means the framer stopped making progress.
-        let mut budget = 4 * bytes.len() + 64;
+        // more frames than that means the framer stopped making progress. The budget is kept
+        // over the whole stream: a payload taken in one feed may be replayed in a later one.
+        self.budget += 4 * bytes.len() + 64;
         while let Some(frame) = self.framer.next_frame(&mut bytes) {
-            budget = budget.checked_sub(1).expect("framer makes no progress");
+            self.budget = self
+                .budget
+                .checked_sub(1)
+                .expect("framer makes no progress");
             self.check(&frame);
             let frame = match frame {
                 Frame::Line(v) if self.recycle => {

@@ -7,8 +7,8 @@
 //! handed over in arbitrary splits. Invariants:
 //! - nothing panics, and no call sequence makes the session stop progressing;
 //! - while a command is pending, `poll_timeout()` is `Some` (else nothing would ever end it);
-//! - every submitted id gets exactly one outcome and exactly one `CommandDone` event, once time
-//!   runs far enough with no more input;
+//! - every submitted id gets exactly one outcome and at most one `CommandDone` event (none only
+//!   when a full event queue dropped it, counted), once time runs far enough with no more input;
 //! - socket reads respect the buffer, `Ok(0)` only at an end of stream, bounds hold;
 //! - a secret payload never shows in a transmit trace event.
 #![no_main]
@@ -522,11 +522,16 @@ fn settle(mut h: Harness) {
         }
         h.take(id);
         assert_eq!(h.outcomes.get(&id), Some(&1), "{id:?} has no outcome");
-        assert_eq!(
-            h.done_events.get(&id),
-            Some(&1),
-            "{id:?}: CommandDone events"
-        );
+        // A full event queue drops `CommandDone` last, and counts it (the outcome itself is
+        // kept for `take_outcome`), so a missing one is allowed only when drops were counted.
+        match h.done_events.get(&id) {
+            Some(1) => {}
+            None => assert!(
+                h.s.stats().events_dropped > 0,
+                "{id:?}: no CommandDone event and none dropped"
+            ),
+            Some(n) => panic!("{id:?}: {n} CommandDone events"),
+        }
         assert!(h.s.take_outcome(id).is_none());
     }
 }
