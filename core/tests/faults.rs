@@ -8,8 +8,9 @@ use common::{short_timeouts, Rig};
 use l610::{Error, VerifyMode};
 use l610_sim::SimConfig;
 
+/// The manual's power-up state (TLS 1.0), which the assertions below read back.
 fn rig() -> Rig {
-    Rig::with(SimConfig::default(), short_timeouts())
+    Rig::with(SimConfig::manual(), short_timeouts())
 }
 
 #[test]

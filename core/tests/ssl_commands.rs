@@ -7,9 +7,17 @@ use common::tls::Pki;
 use common::Rig;
 use l610::{CipherSuite, Error, FileCounts, FileType, SslErrorCode, SslVersion, VerifyMode};
 
+/// Power-up as hardware reports it (AT-REFERENCE §6): the undocumented `+GTSSLVER: 0`.
+#[test]
+fn defaults_are_the_hardwares() {
+    let rig = Rig::new();
+    assert_eq!(rig.modem.ssl_version().unwrap(), SslVersion::Unspecified);
+    assert_eq!(rig.modem.verify_mode().unwrap(), VerifyMode::None);
+}
+
 #[test]
 fn defaults_are_the_manuals() {
-    let rig = Rig::new();
+    let rig = Rig::with(l610_sim::SimConfig::manual(), l610::Modem::builder());
     let m = &rig.modem;
     assert_eq!(m.verify_mode().unwrap(), VerifyMode::None);
     assert_eq!(m.ssl_version().unwrap(), SslVersion::Tls1_0);

@@ -16,7 +16,11 @@ use l610::{
 use l610_sim::SimConfig;
 
 fn online() -> Rig {
-    let rig = Rig::new();
+    online_with(l610_sim::SimConfig::default())
+}
+
+fn online_with(config: l610_sim::SimConfig) -> Rig {
+    let rig = Rig::with(config, l610::Modem::builder());
     rig.modem.activate_pdp(&Default::default()).unwrap();
     rig
 }
@@ -70,7 +74,8 @@ fn example_1_no_verification() {
 fn examples_2_3_4_trust_file_and_clock() {
     let pki = Pki::new("e234");
     let server = Server::start(&pki, &[]);
-    let rig = online();
+    // The manual's module has no network time: its clock is wrong until set (example 3).
+    let rig = online_with(l610_sim::SimConfig::manual());
     let m = &rig.modem;
     m.set_verify_mode(VerifyMode::Verify).unwrap();
     // 2: no trust file.

@@ -1,5 +1,6 @@
 //! The module's real-time clock (`+CCLK`). It boots at 2015-01-01 00:00:00 +00 and then runs
-//! in real time; TLS certificate checks use it, which is why a wrong clock fails them.
+//! in real time; once registered it takes network time (unless `SimConfig::network_time` is
+//! off). TLS certificate checks use it, which is why a wrong clock fails them.
 
 use std::time::Instant;
 
@@ -18,6 +19,18 @@ impl Clock {
     pub(crate) fn boot() -> Clock {
         Clock {
             unix_at_set: BOOT_UNIX,
+            set_at: Instant::now(),
+            quarters: 0,
+        }
+    }
+
+    /// Network time (NITZ) as a registered module receives it: the host's UTC clock.
+    pub(crate) fn network() -> Clock {
+        let unix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(BOOT_UNIX, |d| d.as_secs() as i64);
+        Clock {
+            unix_at_set: unix,
             set_at: Instant::now(),
             quarters: 0,
         }

@@ -15,6 +15,9 @@ use crate::output::Output;
 use crate::state::Shared;
 
 const ESC: u8 = 0x1b;
+/// How long the data phase waits for the LF of a CRLF host's `AT+MIPSEND=...\r\n` when a read
+/// split it from the CR. The prompt is held meanwhile, so the host cannot have sent data yet.
+const LF_GRACE: Duration = Duration::from_millis(20);
 
 pub(crate) enum Event {
     Input(Vec<u8>),
@@ -67,11 +70,17 @@ impl Engine {
         self.output.reset();
         {
             let mut st = self.shared.lock().unwrap();
-            st.power_off(self.config.echo);
+            st.power_off(&self.config);
             st.boots += 1;
         }
         self.output.urc("AT command ready");
         self.output.urc("+SIM READY");
+        crate::network::register_after(
+            self.shared.clone(),
+            self.output.clone(),
+            self.config.registration_delay,
+            self.config.network_time,
+        );
     }
 
     /// Waits for one event (until `deadline` if given) and stashes input. Returns false on
@@ -166,6 +175,7 @@ impl Engine {
 
     /// Prompt and collect `len` bytes; `None` if cancelled with ESC or timed out.
     fn data_phase(&mut self, len: usize) -> Result<Option<Vec<u8>>, Interrupt> {
+        self.drop_terminator_lf()?;
         // ESC typed before the prompt appeared cancels too: it is the first byte after the
         // command line either way.
         if self.input.front() == Some(&ESC) {
@@ -197,6 +207,24 @@ impl Engine {
         Ok(Some(data))
     }
 
+    /// Nothing of a terminator ever becomes data: the LF of `AT+MIPSEND=1,5\r\n` is not the
+    /// first payload byte (on hardware the LF is ignored). An LF that a CR-only host sends as
+    /// data after seeing `>` is kept, because the prompt is not out yet while we look.
+    fn drop_terminator_lf(&mut self) -> Result<(), Interrupt> {
+        if !self.line.take_awaiting_lf() {
+            return Ok(());
+        }
+        if self.input.is_empty() && self.line.crlf_host() {
+            let deadline = Instant::now() + LF_GRACE;
+            while self.input.is_empty() && self.wait_event(Some(deadline))? {}
+        }
+        if self.input.front() == Some(&b'\n') {
+            self.input.pop_front();
+            self.line.note_crlf();
+        }
+        Ok(())
+    }
+
     fn ctx(&self) -> Ctx<'_> {
         Ctx {
             shared: &self.shared,
@@ -208,6 +236,9 @@ impl Engine {
     fn reply(&mut self, reply: Reply) -> Result<(), Interrupt> {
         for l in &reply.lines {
             self.output.line(l);
+        }
+        if !reply.data.is_empty() {
+            self.output.write(&reply.data);
         }
         self.finish(reply.fin);
         if !reply.urcs.is_empty() {

@@ -16,12 +16,16 @@
 //! ```
 #![deny(missing_docs)]
 
+mod bridge;
 mod clock;
 mod commands;
 mod config;
+mod control;
 mod engine;
 mod faults;
 mod line;
+mod link;
+mod network;
 mod output;
 mod pem;
 mod port;
@@ -29,6 +33,7 @@ mod pty;
 mod socket;
 mod state;
 mod tls;
+mod traffic;
 
 use std::collections::VecDeque;
 use std::io;
@@ -41,7 +46,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-pub use config::SimConfig;
+pub use config::{LinkConditions, SimConfig};
+pub use control::Control;
 pub use faults::Faults;
 
 use engine::{Engine, Event};
@@ -67,7 +73,7 @@ pub struct SimState {
     pub key_files: usize,
     /// Loaded `TRUSTFILE`s (0..=40).
     pub trust_files: usize,
-    /// `+GTSET="IPRFMT"` (0 or 2).
+    /// `+GTSET="IPRFMT"` (0, 1, 2 or 5).
     pub iprfmt: u8,
     /// `+MIPCALL` context active.
     pub pdp_active: bool,
@@ -79,6 +85,43 @@ pub struct SimState {
     pub last_ssl_error: i32,
     /// The module clock (`+CCLK`) as Unix seconds.
     pub clock_unix: i64,
+    /// The module clock as `AT+CCLK?` shows it, e.g. `"25/03/01,12:00:00+00"`.
+    pub clock: String,
+    /// `+CFUN` level (1 full, 0 minimum, 4 radio off).
+    pub cfun: u8,
+    /// Registered on the (virtual) network.
+    pub registered: bool,
+    /// Sizes in bytes of the loaded `TRUSTFILE`s, in upload order.
+    pub trust_file_sizes: Vec<usize>,
+    /// Socket ids with a `+MIPOPEN` still dialling, ascending.
+    pub connecting_sockets: Vec<u8>,
+    /// Read mode: bytes waiting for `AT+MIPREAD`, per open socket id.
+    pub unread: Vec<(u8, usize)>,
+}
+
+impl std::fmt::Display for SimState {
+    /// One `name: value` per line, for people.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "boots: {}", self.boots)?;
+        writeln!(f, "echo: {}", self.echo)?;
+        writeln!(f, "cfun: {}", self.cfun)?;
+        writeln!(f, "registered: {}", self.registered)?;
+        writeln!(f, "clock: {}", self.clock)?;
+        writeln!(f, "pdp_active: {}", self.pdp_active)?;
+        writeln!(f, "gtsslmode: {}", self.verify)?;
+        writeln!(f, "gtsslver: {}", self.ssl_version)?;
+        writeln!(f, "gtsslcipher: {:?}", self.ciphers)?;
+        writeln!(f, "gtsslerr: {}", self.last_ssl_error)?;
+        writeln!(
+            f,
+            "files: CERTFILE {}, KEYFILE {}, TRUSTFILE {} {:?}",
+            self.cert_files, self.key_files, self.trust_files, self.trust_file_sizes
+        )?;
+        writeln!(f, "iprfmt: {}", self.iprfmt)?;
+        writeln!(f, "sockets open: {:?}", self.open_sockets)?;
+        writeln!(f, "sockets connecting: {:?}", self.connecting_sockets)?;
+        write!(f, "unread: {:?}", self.unread)
+    }
 }
 
 /// A running virtual L610. Dropping it stops the module: its threads end and its end of the
@@ -128,13 +171,17 @@ impl Sim {
         pty_path: Option<PathBuf>,
         slave: Option<OwnedFd>,
     ) -> io::Result<Sim> {
-        let shared: Shared = Arc::new(Mutex::new(ModuleState::new(config.echo)));
+        let shared: Shared = Arc::new(Mutex::new(ModuleState::new(&config)));
         let output = Output::new();
+        let log = match &config.traffic_log {
+            Some(path) => Some(Arc::new(traffic::TrafficLog::create(path)?)),
+            None => None,
+        };
         let flags = Arc::new(FaultFlags::default());
         let stop = Arc::new(AtomicBool::new(false));
         let (events, rx) = mpsc::channel();
         let mut threads = Vec::new();
-        threads.push(output.spawn_writer(port.clone(), config.baud)?);
+        threads.push(output.spawn_writer(port.clone(), config.baud, log.clone())?);
 
         let reader = {
             let events = events.clone();
@@ -170,6 +217,9 @@ impl Sim {
                                     if let Some(wait) = due.checked_duration_since(now) {
                                         std::thread::sleep(wait);
                                     }
+                                }
+                                if let Some(log) = &log {
+                                    log.record(traffic::Direction::In, &buf[..n]);
                                 }
                                 if events.send(Event::Input(buf[..n].to_vec())).is_err() {
                                     break;
@@ -234,22 +284,42 @@ impl Sim {
 
     /// A snapshot of the module's state.
     pub fn state(&self) -> SimState {
-        let st = self.shared.lock().unwrap();
-        SimState {
-            echo: st.echo,
-            verify: st.verify,
-            ssl_version: st.ssl_version,
-            ciphers: st.ciphers.iter().copied().collect(),
-            cert_files: st.cert_files.len(),
-            key_files: st.key_files.len(),
-            trust_files: st.trust_files.len(),
-            iprfmt: st.iprfmt,
-            pdp_active: st.pdp_active,
-            open_sockets: st.open_ids(),
-            boots: st.boots,
-            last_ssl_error: st.last_ssl_error,
-            clock_unix: st.clock.now_unix(),
+        state_of(&self.shared)
+    }
+
+    /// A control channel for this module: its state and fault injection as text commands
+    /// (what `l610-sim --control` serves).
+    pub fn control(&self) -> Control {
+        let shared = self.shared.clone();
+        let events = self.events.clone();
+        Control {
+            faults: self.faults.clone(),
+            state: Arc::new(move || state_of(&shared)),
+            power_cycle: Arc::new(move || {
+                let (tx, rx) = mpsc::channel();
+                if events.send(Event::Reboot(Some(tx))).is_ok() {
+                    let _ = rx.recv_timeout(Duration::from_secs(5));
+                }
+            }),
         }
+    }
+
+    /// Serves the module's line on a TCP listener, as ser2net serves a serial device (one
+    /// client at a time; `socket://127.0.0.1:PORT` in pyserial). Only for a pty module.
+    /// Returns the address it listens on; it stops with the module.
+    pub fn serve_tcp(
+        &mut self,
+        listener: std::net::TcpListener,
+    ) -> io::Result<std::net::SocketAddr> {
+        let Some(path) = self.pty_path.clone() else {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "an in-memory module has no line to serve",
+            ));
+        };
+        let (addr, thread) = bridge::spawn(listener, path, self.stop.clone())?;
+        self.threads.push(thread);
+        Ok(addr)
     }
 
     /// Stops the module (the same as dropping it).
@@ -264,5 +334,41 @@ impl Drop for Sim {
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
+    }
+}
+
+/// A snapshot of the module's state.
+fn state_of(shared: &Shared) -> SimState {
+    let st = shared.lock().unwrap();
+    SimState {
+        echo: st.echo,
+        verify: st.verify,
+        ssl_version: st.ssl_version,
+        ciphers: st.ciphers.iter().copied().collect(),
+        cert_files: st.cert_files.len(),
+        key_files: st.key_files.len(),
+        trust_files: st.trust_files.len(),
+        iprfmt: st.iprfmt,
+        pdp_active: st.pdp_active,
+        open_sockets: st.open_ids(),
+        boots: st.boots,
+        last_ssl_error: st.last_ssl_error,
+        clock_unix: st.clock.now_unix(),
+        clock: st.clock.format().trim_matches('"').to_string(),
+        cfun: st.net.cfun,
+        registered: st.net.registered(),
+        trust_file_sizes: st.trust_files.iter().map(Vec::len).collect(),
+        connecting_sockets: (1..=state::SOCKETS as u8)
+            .filter(|&id| matches!(st.sockets[id as usize - 1], state::Slot::Connecting(_)))
+            .collect(),
+        unread: st
+            .sockets
+            .iter()
+            .zip(1u8..)
+            .filter_map(|(slot, id)| match slot {
+                state::Slot::Open(_, conn) => Some((id, conn.inbox_len())),
+                _ => None,
+            })
+            .collect(),
     }
 }

@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::port::Port;
+use crate::traffic::{Direction, TrafficLog};
 
 /// Received-data URCs wait while this much is already queued, so a fast server is slowed
 /// down to the line rate by TCP flow control instead of filling memory.
@@ -123,14 +124,15 @@ impl Output {
         self: &Arc<Self>,
         port: Port,
         baud: Option<u32>,
+        log: Option<Arc<TrafficLog>>,
     ) -> io::Result<JoinHandle<()>> {
         let out = Arc::clone(self);
         std::thread::Builder::new()
             .name("l610-sim-tx".into())
-            .spawn(move || out.writer_loop(port, baud))
+            .spawn(move || out.writer_loop(port, baud, log))
     }
 
-    fn writer_loop(&self, port: Port, baud: Option<u32>) {
+    fn writer_loop(&self, port: Port, baud: Option<u32>, log: Option<Arc<TrafficLog>>) {
         let rate = baud.map(|b| (b as f64 / 10.0).max(1.0));
         // Batches of about a millisecond of line time keep the pacing accurate to a few
         // percent without a sleep per byte.
@@ -168,6 +170,9 @@ impl Output {
                     std::thread::sleep(due - now);
                 }
                 due += Duration::from_secs_f64(buf.len() as f64 / rate);
+            }
+            if let Some(log) = &log {
+                log.record(Direction::Out, &buf);
             }
             if port.write_all(&buf, &self.stop).is_err() {
                 return;

@@ -43,6 +43,19 @@ pub(crate) fn labels(data: &[u8]) -> Option<Vec<String>> {
     Some(labels)
 }
 
+/// A base64 body without the PEM header lines (what a host that strips them uploads). The
+/// module takes it (`OK`, the count goes up) and fails every verified open with -19 later.
+pub(crate) fn is_bare_base64(data: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return false;
+    };
+    let body: String = text.split_whitespace().collect();
+    !body.is_empty()
+        && base64::engine::general_purpose::STANDARD
+            .decode(body.as_bytes())
+            .is_ok_and(|der| !der.is_empty())
+}
+
 pub(crate) fn is_certificates(data: &[u8]) -> bool {
     labels(data).is_some_and(|l| l.iter().all(|l| l == "CERTIFICATE"))
 }
@@ -75,6 +88,8 @@ mod tests {
         );
         assert!(labels(b"-----BEGIN CERTIFICATE-----\nQUJD\n-----END KEY-----\n").is_none());
         assert!(labels(b"hello").is_none());
+        assert!(is_bare_base64(b"QUJD\r\nREVG\r\n"));
+        assert!(!is_bare_base64(b"-----BEGIN CERTIFICATE-----\nQUJD\n"));
         assert!(is_private_key(
             b"-----BEGIN PRIVATE KEY-----\nQUJD\n-----END PRIVATE KEY-----"
         ));

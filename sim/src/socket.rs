@@ -3,6 +3,7 @@
 //! behind a mutex; both directions wait in poll without holding the lock, so a send never
 //! waits for a receive or the other way round.
 
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::os::fd::{AsRawFd, RawFd};
@@ -12,6 +13,8 @@ use std::time::Duration;
 
 use openssl::ssl::SslStream;
 
+use crate::config::LinkConditions;
+use crate::link;
 use crate::output::Output;
 use crate::port::poll;
 use crate::state::{Shared, Slot};
@@ -19,6 +22,9 @@ use crate::tls::{self, code, TlsSettings};
 
 /// The module never puts more than this in one `+MIPRTCP` URC.
 const URC_CHUNK: usize = 1460;
+/// Read mode (IPRFMT 5) keeps at most this much per socket; beyond it the receive loop stops
+/// reading, so TCP flow control slows the server down.
+const INBOX_MAX: usize = 16 * 1024;
 
 enum Stream {
     Tcp(TcpStream),
@@ -38,6 +44,8 @@ pub(crate) struct Connection {
     stream: Mutex<Stream>,
     fd: RawFd,
     closed: AtomicBool,
+    /// Read mode (IPRFMT 5): received bytes waiting for `AT+MIPREAD`.
+    inbox: Mutex<VecDeque<u8>>,
 }
 
 impl Connection {
@@ -53,6 +61,17 @@ impl Connection {
             let _ = s.shutdown();
         }
         let _ = stream.tcp().shutdown(std::net::Shutdown::Both);
+    }
+
+    pub(crate) fn inbox_len(&self) -> usize {
+        self.inbox.lock().unwrap().len()
+    }
+
+    /// Up to `max` bytes of what waits for `AT+MIPREAD`.
+    pub(crate) fn take_inbox(&self, max: usize) -> Vec<u8> {
+        let mut inbox = self.inbox.lock().unwrap();
+        let n = max.min(inbox.len());
+        inbox.drain(..n).collect()
     }
 
     fn is_closed(&self) -> bool {
@@ -94,6 +113,7 @@ pub(crate) struct OpenRequest {
     pub(crate) port: u16,
     pub(crate) tls: Option<TlsSettings>,
     pub(crate) timeout: Duration,
+    pub(crate) link: LinkConditions,
 }
 
 pub(crate) fn spawn_open(shared: Shared, output: Arc<Output>, req: OpenRequest) {
@@ -124,7 +144,10 @@ fn connect(req: &OpenRequest) -> Result<Stream, i32> {
             break;
         }
     }
-    let tcp = tcp.ok_or(code::CONNECT)?;
+    let mut tcp = tcp.ok_or(code::CONNECT)?;
+    if !req.link.is_clear() {
+        tcp = link::shape(tcp, req.link).map_err(|_| code::CONNECT)?;
+    }
     let _ = tcp.set_nodelay(true);
     let stream = match ctx {
         Some(ctx) => {
@@ -158,6 +181,7 @@ fn run(shared: Shared, output: Arc<Output>, req: OpenRequest) {
                     stream: Mutex::new(stream),
                     fd,
                     closed: AtomicBool::new(false),
+                    inbox: Mutex::new(VecDeque::new()),
                 });
                 *st.slot(id) = Slot::Open(req.token, conn.clone());
                 if req.tls.is_some() {
@@ -220,29 +244,19 @@ fn receive(shared: &Shared, output: &Output, req: &OpenRequest, conn: &Arc<Conne
         };
         let iprfmt = shared.lock().unwrap().iprfmt;
         let data = &buf[..n];
-        let mut off = 0;
-        while off < n {
-            let chunk = &data[off..(off + URC_CHUNK).min(n)];
-            let unit = if iprfmt == 2 {
-                let mut u = format!("\r\n+MIPRTCP: {id},{},", chunk.len()).into_bytes();
-                u.extend_from_slice(chunk);
-                u.extend_from_slice(b"\r\n");
-                u
-            } else {
-                // The second field mimics the module's unexplained count: what is still
-                // queued including this chunk, so it is not the chunk length.
-                format!(
-                    "\r\n+MIPRTCP: {id},{},{}\r\n",
-                    n - off,
-                    hex::encode_upper(chunk)
-                )
-                .into_bytes()
-            };
-            if !output.data_urc(&unit, &|| !conn.is_closed()) {
-                return;
-            }
-            off += chunk.len();
+        let delivered = if iprfmt == 5 {
+            keep_for_read(shared, output, req, conn, data)
+        } else {
+            push(output, id, iprfmt, conn, data)
+        };
+        if !delivered {
+            return;
         }
+    }
+    // In read mode the host learns of the close only after it has read what is left, as
+    // `+MIPREAD` data would be unreachable once the socket is gone.
+    while conn.inbox_len() > 0 && !conn.is_closed() && shared.lock().unwrap().boots == req.boots {
+        std::thread::sleep(Duration::from_millis(20));
     }
     let mut st = shared.lock().unwrap();
     if conn.is_closed() || st.boots != req.boots {
@@ -256,4 +270,58 @@ fn receive(shared: &Shared, output: &Output, req: &OpenRequest, conn: &Arc<Conne
         }
         output.urc(&format!("+MIPSTAT: {id},2"));
     }
+}
+
+/// IPRFMT 0, 1, 2: the data goes to the host at once as `+MIPRTCP` URCs.
+fn push(output: &Output, id: u8, iprfmt: u8, conn: &Connection, data: &[u8]) -> bool {
+    let n = data.len();
+    let mut off = 0;
+    while off < n {
+        let chunk = &data[off..(off + URC_CHUNK).min(n)];
+        let mut unit = match iprfmt {
+            // `<len>` then exactly that many raw bytes.
+            2 => format!("\r\n+MIPRTCP: {id},{},", chunk.len()).into_bytes(),
+            // The second field mimics the module's unexplained count: what is still queued
+            // including this chunk, so it is not the chunk length.
+            _ => format!("\r\n+MIPRTCP: {id},{},", n - off).into_bytes(),
+        };
+        if iprfmt == 0 {
+            unit.extend_from_slice(hex::encode_upper(chunk).as_bytes());
+        } else {
+            unit.extend_from_slice(chunk);
+        }
+        unit.extend_from_slice(b"\r\n");
+        if !output.data_urc(&unit, &|| !conn.is_closed()) {
+            return false;
+        }
+        off += chunk.len();
+    }
+    true
+}
+
+/// IPRFMT 5: the data waits in the module; `+MIPREAD: <id>,<len>` tells the host how much
+/// is waiting in all (every arrival announces the new total).
+fn keep_for_read(
+    shared: &Shared,
+    output: &Output,
+    req: &OpenRequest,
+    conn: &Connection,
+    data: &[u8],
+) -> bool {
+    loop {
+        if conn.is_closed() || shared.lock().unwrap().boots != req.boots {
+            return false;
+        }
+        if conn.inbox_len() < INBOX_MAX {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let total = {
+        let mut inbox = conn.inbox.lock().unwrap();
+        inbox.extend(data);
+        inbox.len()
+    };
+    output.urc(&format!("+MIPREAD: {},{total}", req.id));
+    true
 }

@@ -4,6 +4,8 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use crate::clock::Clock;
+use crate::config::SimConfig;
+use crate::network::Network;
 use crate::socket::Connection;
 
 /// Socket ids are 1..=6 on the L610.
@@ -34,17 +36,22 @@ pub(crate) struct ModuleState {
     pub(crate) boots: u32,
     pub(crate) last_ssl_error: i32,
     pub(crate) clock: Clock,
+    /// `AT+CCLK=` was used since power-up: network time no longer overrides it.
+    pub(crate) clock_set_by_host: bool,
+    pub(crate) net: Network,
+    /// Bumped by every `AT+MPING`, so a running ping knows it was stopped or replaced.
+    pub(crate) ping_run: u64,
     pub(crate) next_token: u64,
 }
 
 impl ModuleState {
-    pub(crate) fn new(echo: bool) -> ModuleState {
+    pub(crate) fn new(config: &SimConfig) -> ModuleState {
         ModuleState {
-            echo,
+            echo: config.echo,
             cmee: 1,
             verify: 0,
-            // The manual names TLS 1.0 the default.
-            ssl_version: 2,
+            // Hardware reports 0 after power-up; the manual names TLS 1.0 (2) the default.
+            ssl_version: config.boot_ssl_version,
             ciphers: BTreeSet::new(),
             cert_files: Vec::new(),
             key_files: Vec::new(),
@@ -55,16 +62,19 @@ impl ModuleState {
             boots: 0,
             last_ssl_error: 0,
             clock: Clock::boot(),
+            clock_set_by_host: false,
+            net: Network::new(),
+            ping_run: 0,
             next_token: 1,
         }
     }
 
     /// Power loss: sockets die without any URC, everything else back to defaults.
-    pub(crate) fn power_off(&mut self, echo: bool) {
+    pub(crate) fn power_off(&mut self, config: &SimConfig) {
         self.close_all();
         let boots = self.boots;
         let next_token = self.next_token;
-        *self = ModuleState::new(echo);
+        *self = ModuleState::new(config);
         self.boots = boots;
         self.next_token = next_token;
     }

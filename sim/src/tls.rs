@@ -113,17 +113,24 @@ pub(crate) fn context(s: &TlsSettings) -> Result<SslContext, i32> {
         (None, None) => {}
     }
 
-    let mut store = X509StoreBuilder::new().map_err(setup)?;
-    for pem in &s.trust {
-        for cert in X509::stack_from_pem(pem).map_err(|_| code::TRUSTFILE)? {
-            // The same CA twice is legal on the module (it counts 2); OpenSSL refuses
-            // duplicates, which changes nothing.
-            let _ = store.add_cert(cert);
-        }
-    }
     if s.verify == 1 {
         if s.trust.is_empty() {
             return Err(code::VERIFY);
+        }
+        // Trust files are only read when verifying: an unreadable one (a bare base64 body
+        // without PEM lines) fails verified opens with -19 and leaves the others alone.
+        let mut store = X509StoreBuilder::new().map_err(setup)?;
+        for pem in &s.trust {
+            // OpenSSL finds no certificate (rather than an error) in text without PEM lines.
+            let certs = X509::stack_from_pem(pem)
+                .ok()
+                .filter(|c| !c.is_empty())
+                .ok_or(code::TRUSTFILE)?;
+            for cert in certs {
+                // The same CA twice is legal on the module (it counts 2); OpenSSL refuses
+                // duplicates, which changes nothing.
+                let _ = store.add_cert(cert);
+            }
         }
         ctx.set_verify(SslVerifyMode::PEER);
         ctx.set_cert_store(store.build());

@@ -93,11 +93,12 @@ fn ssl_defaults_and_forms() {
     assert_eq!(h.at("AT+GTSSLMODE=1"), "\r\nOK\r\n");
     assert_eq!(h.at("AT+GTSSLMODE?"), "\r\n+GTSSLMODE: 1\r\n\r\nOK\r\n");
 
-    assert_eq!(h.at("AT+GTSSLVER?"), "\r\n+GTSSLVER: 2\r\n\r\nOK\r\n");
-    assert_eq!(h.at("AT+GTSSLVER=?"), "\r\n+GTSSLVER: (0-4)\r\n\r\nOK\r\n");
-    assert_eq!(h.at("AT+GTSSLVER=0"), "\r\nOK\r\n");
-    assert_eq!(h.at("AT+GTSSLVER=5"), "\r\nERROR\r\n");
+    // Hardware reports the undocumented 0 after power-up (negotiate TLS 1.0-1.2).
     assert_eq!(h.at("AT+GTSSLVER?"), "\r\n+GTSSLVER: 0\r\n\r\nOK\r\n");
+    assert_eq!(h.at("AT+GTSSLVER=?"), "\r\n+GTSSLVER: (0-4)\r\n\r\nOK\r\n");
+    assert_eq!(h.at("AT+GTSSLVER=4"), "\r\nOK\r\n");
+    assert_eq!(h.at("AT+GTSSLVER=5"), "\r\nERROR\r\n");
+    assert_eq!(h.at("AT+GTSSLVER?"), "\r\n+GTSSLVER: 4\r\n\r\nOK\r\n");
 
     assert_eq!(h.at("AT+GTSSLCIPHER?"), "\r\nOK\r\n");
     assert_eq!(
@@ -123,7 +124,11 @@ fn ssl_defaults_and_forms() {
         "\r\n+GTSSLFILE: (\"CERTFILE\",\"KEYFILE\",\"TRUSTFILE\"),(4-8192)\r\n\r\nOK\r\n"
     );
     let s = sim.state();
-    assert_eq!((s.verify, s.ssl_version, s.ciphers), (1, 0, vec![5, 25]));
+    assert_eq!((s.verify, s.ssl_version, s.ciphers), (1, 4, vec![5, 25]));
+
+    // The manual's power-up state.
+    let (_sim, mut h) = start(SimConfig::manual());
+    assert_eq!(h.at("AT+GTSSLVER?"), "\r\n+GTSSLVER: 2\r\n\r\nOK\r\n");
 }
 
 #[test]
@@ -216,7 +221,8 @@ fn cmee_forms() {
 
 #[test]
 fn clock_set_and_read() {
-    let (sim, mut h) = start_default();
+    // The manual's module: nobody set the clock and there is no network time.
+    let (sim, mut h) = start(SimConfig::manual());
     assert!(h
         .at("AT+CCLK?")
         .starts_with("\r\n+CCLK: \"15/01/01,00:00:0"));
@@ -253,9 +259,16 @@ fn mipcall_lifecycle() {
     assert_eq!(h.at("AT+MIPCLOSE?"), "\r\n+MIPCLOSE: 0\r\n\r\nOK\r\n");
     assert_eq!(h.at("AT+MIPCLOSE=1"), "\r\nERROR\r\n");
     assert_eq!(h.at("AT+MIPSEND=1,5"), "\r\nERROR\r\n");
+    // TobudOS waits for `+MIPCALL: 0` before the `OK`.
+    assert_eq!(h.at("AT+MIPCALL=0"), "\r\n+MIPCALL: 0\r\n\r\nOK\r\n");
+    assert!(!sim.state().pdp_active);
+
+    // The manual's order: `OK`, then the URC.
+    let (_sim, mut h) = start(SimConfig::manual());
+    h.at("AT+MIPCALL=1");
+    h.urc("+MIPCALL: ", T);
     assert_eq!(h.at("AT+MIPCALL=0"), "\r\nOK\r\n");
     assert_eq!(h.urc("+MIPCALL: ", T), "+MIPCALL: 0");
-    assert!(!sim.state().pdp_active);
 }
 
 #[test]
@@ -273,7 +286,7 @@ fn cfun_reset_forgets_everything() {
     assert!(s.echo && !s.pdp_active);
     assert_eq!(
         (s.verify, s.ssl_version, s.trust_files, s.boots),
-        (0, 2, 0, 2)
+        (0, 0, 0, 2)
     );
     assert!(s.ciphers.is_empty());
     assert_eq!(h.at("AT+GTSSLMODE?"), "\r\n+GTSSLMODE: 0\r\n\r\nOK\r\n");
@@ -344,7 +357,7 @@ fn in_memory_module() {
     let mut buf = vec![0u8; BOOT.len()];
     host.read_exact(&mut buf).unwrap();
     host.write_all(b"AT+GTSSLVER?\r").unwrap();
-    let want = b"AT+GTSSLVER?\r\r\n+GTSSLVER: 2\r\n\r\nOK\r\n";
+    let want = b"AT+GTSSLVER?\r\r\n+GTSSLVER: 0\r\n\r\nOK\r\n";
     let mut buf = vec![0u8; want.len()];
     host.read_exact(&mut buf).unwrap();
     assert_eq!(buf, want);

@@ -1,11 +1,12 @@
 //! `l610-sim`: a virtual L610 on a pseudo-terminal, for drivers, scripts and humans.
 
 use std::io::Write;
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use l610_sim::{Sim, SimConfig};
+use l610_sim::{LinkConditions, Sim, SimConfig};
 
 /// Virtual Fibocom L610 LTE module on a pseudo-terminal.
 #[derive(Parser)]
@@ -23,19 +24,85 @@ struct Args {
     /// Data-mode idle timeout in seconds (default 12, per the manual).
     #[arg(long, value_name = "SECS")]
     data_timeout: Option<f64>,
+    /// The manual's module instead of the hardware's: +GTSSLVER: 2 at power-up, the clock left
+    /// at 2015-01-01 (example 3), +MIPCLOSE: <id>,1, +MIPCALL: 0 after OK.
+    #[arg(long)]
+    manual: bool,
+    /// Seconds from power-up to network registration.
+    #[arg(long, value_name = "SECS")]
+    registration_delay: Option<f64>,
+    /// Keep the unset clock (2015-01-01) even once registered.
+    #[arg(long)]
+    no_network_time: bool,
+    /// Also serve the line on this TCP address, as ser2net does (pyserial: socket://ADDR).
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// Append a readable log of the serial traffic to FILE.
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
+    /// Serve a control channel (state, fault injection) on a Unix socket at PATH.
+    #[arg(long, value_name = "PATH")]
+    control: Option<PathBuf>,
+    /// Fault: wait this many milliseconds before every response.
+    #[arg(long, value_name = "MS")]
+    response_delay: Option<u64>,
+    /// Fault: split the output into writes of BYTES with GAP_MS between them ("BYTES:GAP_MS").
+    #[arg(long, value_name = "BYTES:GAP_MS")]
+    chunking: Option<String>,
+    /// Network: one-way latency of the module's sockets, in milliseconds.
+    #[arg(long, value_name = "MS")]
+    latency: Option<u64>,
+    /// Network: probability (0-1) that a segment is lost and retransmitted.
+    #[arg(long, value_name = "P")]
+    loss: Option<f64>,
+    /// Network: bandwidth of the module's sockets in bytes per second, each direction.
+    #[arg(long, value_name = "BYTES_PER_SEC")]
+    bandwidth: Option<u64>,
 }
 
 fn main() -> std::io::Result<()> {
     let args = Args::parse();
+    let base = if args.manual {
+        SimConfig::manual()
+    } else {
+        SimConfig::default()
+    };
     let mut config = SimConfig {
         echo: !args.no_echo,
         baud: args.baud,
-        ..SimConfig::default()
+        traffic_log: args.log.clone(),
+        link: LinkConditions {
+            latency: Duration::from_millis(args.latency.unwrap_or(0)),
+            loss: args.loss.unwrap_or(0.0).clamp(0.0, 1.0),
+            bandwidth: args.bandwidth,
+        },
+        ..base
     };
     if let Some(secs) = args.data_timeout {
         config.data_mode_idle_timeout = Duration::from_secs_f64(secs);
     }
-    let sim = Sim::start_pty(config)?;
+    if let Some(secs) = args.registration_delay {
+        config.registration_delay = Duration::from_secs_f64(secs);
+    }
+    if args.no_network_time {
+        config.network_time = false;
+    }
+    let mut sim = Sim::start_pty(config)?;
+    if let Some(ms) = args.response_delay {
+        sim.faults().set_response_delay(Duration::from_millis(ms));
+    }
+    if let Some(spec) = &args.chunking {
+        let parsed = spec
+            .split_once(':')
+            .and_then(|(n, g)| Some((n.parse().ok()?, Duration::from_millis(g.parse().ok()?))));
+        match parsed {
+            Some(c) => sim.faults().set_chunking(Some(c)),
+            None => {
+                eprintln!("--chunking wants BYTES:GAP_MS, e.g. 3:20");
+                std::process::exit(2);
+            }
+        }
+    }
     let path = sim
         .pty_path()
         .expect("a pty module has a path")
@@ -45,8 +112,22 @@ fn main() -> std::io::Result<()> {
         let _ = std::fs::remove_file(link);
         std::os::unix::fs::symlink(&path, link)?;
     }
+    let listening = match &args.listen {
+        Some(addr) => Some(sim.serve_tcp(TcpListener::bind(addr)?)?),
+        None => None,
+    };
+    if let Some(control) = &args.control {
+        sim.control().serve_unix(control)?;
+    }
     let mut out = std::io::stdout().lock();
+    // The first line stays `pty: <path>`: scripts (capi/ci.sh) read it.
     writeln!(out, "pty: {}", path.display())?;
+    if let Some(addr) = listening {
+        writeln!(out, "tcp: {addr}")?;
+    }
+    if let Some(control) = &args.control {
+        writeln!(out, "control: {}", control.display())?;
+    }
     out.flush()?;
     drop(out);
     // Runs until a signal ends the process; the link is left behind and replaced next run.

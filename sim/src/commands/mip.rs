@@ -1,4 +1,4 @@
-//! The TCP/IP commands the SSL manual's examples use: PDP context, open, send, close.
+//! The TCP/IP commands the SSL manual's examples use: PDP context, open, send, push, close.
 
 use std::time::Duration;
 
@@ -9,9 +9,11 @@ use crate::tls::TlsSettings;
 
 /// The address the virtual network hands out (the manual's example 6).
 const LOCAL_IP: &str = "10.109.197.168";
+/// Drivers cap one send at 2048 bytes; 521 and 2048 in one `+MIPSEND` worked on hardware.
 const MAX_SEND: i64 = 2048;
-/// What `+MIPSEND` reports as free buffer space.
-const SEND_BUFFER: usize = 8192;
+/// What `+MIPSEND` reports as free buffer space: the hardware said 2048 after every send
+/// (the virtual module hands data to the peer before answering, so the buffer is empty).
+const SEND_BUFFER: usize = 2048;
 
 fn list(prefix: &str, ids: &[u8]) -> String {
     if ids.is_empty() {
@@ -38,9 +40,15 @@ pub(super) fn execute(ctx: &Ctx<'_>, name: &str, form: Form) -> Outcome {
             // Activating twice is answered like the first time, so a driver that
             // re-activates after an error is not punished for it.
             Some(1) if a.len() != 3 => {
-                st.pdp_active = true;
+                // Without the packet domain the activation fails, reported as `+MIPCALL: 0`.
+                let up = st.net.attached();
+                st.pdp_active = up;
                 Reply {
-                    urcs: vec![format!("+MIPCALL: {LOCAL_IP}")],
+                    urcs: vec![if up {
+                        format!("+MIPCALL: {LOCAL_IP}")
+                    } else {
+                        "+MIPCALL: 0".into()
+                    }],
                     urc_delay: Duration::from_millis(20),
                     ..Reply::ok()
                 }
@@ -49,11 +57,17 @@ pub(super) fn execute(ctx: &Ctx<'_>, name: &str, form: Form) -> Outcome {
             Some(0) if a.len() == 1 => {
                 st.pdp_active = false;
                 st.close_all();
-                Reply {
-                    urcs: vec!["+MIPCALL: 0".into()],
-                    ..Reply::ok()
+                let report = "+MIPCALL: 0".to_string();
+                if ctx.config.deactivation_urc_first {
+                    // TobudOS waits for `+MIPCALL: 0` before the `OK`.
+                    Reply::line(report).into()
+                } else {
+                    Reply {
+                        urcs: vec![report],
+                        ..Reply::ok()
+                    }
+                    .into()
                 }
-                .into()
             }
             _ => Final::Error.into(),
         },
@@ -93,6 +107,7 @@ pub(super) fn execute(ctx: &Ctx<'_>, name: &str, form: Form) -> Outcome {
                 port: port as u16,
                 tls,
                 timeout: ctx.config.handshake_timeout,
+                link: ctx.config.link,
             };
             drop(st);
             socket::spawn_open(ctx.shared.clone(), ctx.output.clone(), req);
@@ -112,6 +127,14 @@ pub(super) fn execute(ctx: &Ctx<'_>, name: &str, form: Form) -> Outcome {
             }
         }
 
+        // The G510's explicit push: the virtual module sends at once, so nothing is pending.
+        ("+MIPPUSH", Form::Set(a)) if a.len() == 1 => match socket_id(&a[0]) {
+            Some(id) if matches!(st.slot(id), Slot::Open(..)) => {
+                Reply::line(format!("+MIPPUSH: {id},0")).into()
+            }
+            _ => Final::Error.into(),
+        },
+
         ("+MIPCLOSE", Form::Read) => Reply::line(list("+MIPCLOSE", &st.open_ids())).into(),
         ("+MIPCLOSE", Form::Set(a)) if a.len() == 1 => {
             let Some(id) = socket_id(&a[0]) else {
@@ -123,9 +146,10 @@ pub(super) fn execute(ctx: &Ctx<'_>, name: &str, form: Form) -> Outcome {
                     if let Slot::Open(_, conn) = slot {
                         conn.close();
                     }
-                    // The manual shows `+MIPCLOSE: 1,1`.
+                    // The manual shows `+MIPCLOSE: 1,1`; RT-Thread expects `<id>,0` from
+                    // hardware after the host closed (`SimConfig::close_report`).
                     Reply {
-                        urcs: vec![format!("+MIPCLOSE: {id},1")],
+                        urcs: vec![format!("+MIPCLOSE: {id},{}", ctx.config.close_report)],
                         ..Reply::ok()
                     }
                     .into()
@@ -142,8 +166,13 @@ pub(super) fn send(ctx: &Ctx<'_>, id: u8, data: &[u8]) -> Reply {
         Slot::Open(_, conn) => conn.clone(),
         _ => return Reply::fin(Final::Error),
     };
+    // The hardware's order: `+MIPPUSH: <id>,0` (RT-Thread waits for it), then
+    // `+MIPSEND: <id>,0,<free>` (OneOS waits for that), then `OK`.
     match conn.send(data) {
-        Ok(()) => Reply::line(format!("+MIPSEND: {id},0,{SEND_BUFFER}")),
+        Ok(()) => Reply::lines(vec![
+            format!("+MIPPUSH: {id},0"),
+            format!("+MIPSEND: {id},0,{SEND_BUFFER}"),
+        ]),
         Err(_) => Reply::fin(Final::Error),
     }
 }

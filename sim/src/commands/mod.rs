@@ -2,7 +2,12 @@
 //! its family.
 
 mod basic;
+mod dns;
+mod identity;
 mod mip;
+mod network;
+mod ping;
+mod receive;
 mod ssl;
 
 use std::sync::Arc;
@@ -41,9 +46,12 @@ pub(crate) enum Outcome {
     Reset,
 }
 
-/// Response lines, the final result, and URCs that follow the final result.
+/// Response lines, raw bytes after them, the final result, and URCs that follow the final
+/// result.
 pub(crate) struct Reply {
     pub(crate) lines: Vec<String>,
+    /// Binary payload written as is after the lines (`+MIPDATA`), before the final result.
+    pub(crate) data: Vec<u8>,
     pub(crate) fin: Final,
     pub(crate) urcs: Vec<String>,
     /// Wait before the URCs, as the module takes a moment to act.
@@ -66,6 +74,7 @@ impl Reply {
     pub(crate) fn lines(lines: Vec<String>) -> Reply {
         Reply {
             lines,
+            data: Vec::new(),
             fin: Final::Ok,
             urcs: Vec::new(),
             urc_delay: std::time::Duration::ZERO,
@@ -204,13 +213,20 @@ pub(crate) fn execute(ctx: &Ctx<'_>, body: &[u8]) -> Outcome {
         },
     };
     match name.as_str() {
-        "+CMEE" | "+CFUN" | "+COPS" | "+CSQ" | "+CCLK" | "+CPIN" | "+GTSET" => {
-            basic::execute(ctx, &name, form)
-        }
+        "+CMEE" | "+CCLK" | "+GTSET" => basic::execute(ctx, &name, form),
+        "+CPIN" | "+CREG" | "+CGREG" | "+CEREG" | "+CSQ" | "+CGATT" | "+COPS" | "+CGDCONT"
+        | "+CFUN" => network::execute(ctx, &name, form),
+        "+CGMI" | "+GMI" | "+CGMM" | "+GMM" | "+CGMR" | "+GMR" | "+CGSN" | "+GSN" | "+CIMI"
+        | "+CCID" | "+ICCID" => identity::execute(&name, form),
         "+GTSSLFILE" | "+GTSSLMODE" | "+GTSSLVER" | "+GTSSLCIPHER" | "+GTSSLERR" => {
             ssl::execute(ctx, &name, form)
         }
-        "+MIPCALL" | "+MIPOPEN" | "+MIPSEND" | "+MIPCLOSE" => mip::execute(ctx, &name, form),
+        "+MIPCALL" | "+MIPOPEN" | "+MIPSEND" | "+MIPPUSH" | "+MIPCLOSE" => {
+            mip::execute(ctx, &name, form)
+        }
+        "+MIPREAD" => receive::execute(ctx, form),
+        "+MIPDNS" => dns::execute(ctx, form),
+        "+MPING" => ping::execute(ctx, form),
         _ => Final::Error.into(),
     }
 }

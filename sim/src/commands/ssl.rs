@@ -111,7 +111,9 @@ pub(super) fn execute(ctx: &Ctx<'_>, name: &str, form: Form) -> Outcome {
 /// The upload arrived: keep it if it is PEM of the right kind.
 pub(super) fn store_file(ctx: &Ctx<'_>, kind: FileKind, data: &[u8]) -> Reply {
     let valid = match kind {
-        FileKind::Cert | FileKind::Trust => pem::is_certificates(data),
+        FileKind::Cert => pem::is_certificates(data),
+        // Hardware accepted a bare base64 trust file and then failed verified opens with -19.
+        FileKind::Trust => pem::is_certificates(data) || pem::is_bare_base64(data),
         FileKind::Key => pem::is_private_key(data),
     };
     if !valid {

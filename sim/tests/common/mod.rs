@@ -136,6 +136,13 @@ impl Host {
         self.until_final(T)
     }
 
+    /// Sends `line` + CRLF, as every public L610 client does, and returns everything up to the
+    /// final result.
+    pub fn crlf(&mut self, line: &str) -> String {
+        self.send(format!("{line}\r\n").as_bytes());
+        self.until_final(T)
+    }
+
     /// Like [`cmd`], with the echo checked and stripped.
     pub fn at(&mut self, line: &str) -> String {
         let out = self.cmd(line);
