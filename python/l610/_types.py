@@ -115,6 +115,11 @@ def _read_source(source: Union[bytes, bytearray, str, "os.PathLike[str]"]) -> by
         return f.read()
 
 
+def _size(item: Any) -> int:
+    """The length of a file given as bytes; 0 for anything else (never its content)."""
+    return len(item) if isinstance(item, (bytes, bytearray, memoryview)) else 0
+
+
 _DEFAULT_VERSION, _DEFAULT_VERIFY = _l610.default_profile()
 
 
@@ -122,7 +127,8 @@ _DEFAULT_VERSION, _DEFAULT_VERIFY = _l610.default_profile()
 class TlsProfile:
     """Every ``+GTSSL*`` setting in one value (defaults: verification on, TLS 1.2).
 
-    Files may be given as bytes (PEM or DER) or paths; paths are read at once."""
+    Files may be given as bytes (PEM or DER) or paths; paths are read at once. The repr shows
+    how many files there are and their sizes, never their bytes (the key is secret)."""
 
     version: Any = field(default_factory=lambda: SslVersion(_DEFAULT_VERSION))
     verify: Any = field(default_factory=lambda: VerifyMode(_DEFAULT_VERIFY))
@@ -139,6 +145,19 @@ class TlsProfile:
             self.client_identity = (_read_source(cert), _read_source(key))
         if self.ciphers is not None:
             self.ciphers = [CipherSuite.lookup(c) for c in self.ciphers]
+
+    def __repr__(self) -> str:
+        # Counts and sizes, never bytes: the files may hold a private key (issue #8, defect 12).
+        sizes = [_size(t) for t in self.trust_files]
+        trust = f"<{len(sizes)} file{'' if len(sizes) == 1 else 's'}, {sum(sizes)} bytes>"
+        identity = "None"
+        if self.client_identity is not None:
+            cert, key = self.client_identity
+            identity = f"<certificate {_size(cert)} bytes, key {_size(key)} bytes>"
+        return (
+            f"TlsProfile(version={self.version!r}, verify={self.verify!r}, trust_files={trust}, "
+            f"client_identity={identity}, ciphers={self.ciphers!r})"
+        )
 
     def add_trust_file(self, source: Any) -> "TlsProfile":
         self.trust_files.append(_read_source(source))

@@ -1,7 +1,7 @@
 //! The one mapping from `l610::Error` to the exception classes of `l610._errors`.
 
 use l610::{Error, ErrorKind};
-use pyo3::exceptions::PyRuntimeError;
+use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -52,7 +52,14 @@ pub(crate) fn error_kinds() -> Vec<(u32, &'static str)> {
 
 /// Build the Python exception for a driver error: the class from [`class_name`], the core's
 /// message, and each field of the variant as an attribute.
+///
+/// `Cancelled` is no `L610Error`: in Python only a signal cancels a call, and `blocking::run`
+/// raises what the signal handler raised. Should the driver report it otherwise, it is the
+/// builtin `KeyboardInterrupt`, as an interrupted call is in Python.
 pub(crate) fn to_pyerr(py: Python<'_>, e: Error) -> PyErr {
+    if e.kind() == ErrorKind::Cancelled {
+        return PyKeyboardInterrupt::new_err(e.to_string());
+    }
     build(py, &e)
         .unwrap_or_else(|inner| PyRuntimeError::new_err(format!("{e} (while raising it: {inner})")))
 }

@@ -1,24 +1,20 @@
 //! The native half of the Python package `l610`: a thin translation layer over the `l610` driver
 //! and the `l610-sim` virtual module. No protocol logic lives here.
 //!
-//! Conventions: every call into the driver runs with the interpreter released (`py.detach`);
-//! waits that can be long (PDP activation, socket open, uploads, receives) run in slices of at
-//! most `SLICE` (100 ms) with `py.check_signals()` between them, so Ctrl-C interrupts them promptly.
+//! Conventions: every call into the driver runs on the calling thread with the interpreter
+//! released, under a cancel hook that checks for signals (`blocking::run`), so Ctrl-C interrupts
+//! any call promptly and the modem stays usable. Nothing waits for the driver while attached.
 //! Enum values cross as ints and are wrapped into the `enum.IntEnum` classes of `l610._types`,
 //! whose members are generated from the tables exported here.
 
+mod blocking;
 mod errors;
 mod modem;
 mod sim;
 mod socket;
 mod trace;
 
-use std::time::Duration;
-
 use pyo3::prelude::*;
-
-/// Longest stretch a blocking call waits without checking for signals (Ctrl-C).
-pub(crate) const SLICE: Duration = Duration::from_millis(100);
 
 /// `NAME_IN_UPPER_SNAKE` from a Rust variant name (`CertificateValidationFailed`).
 fn upper_snake(name: &str) -> String {
@@ -140,6 +136,7 @@ fn validate_profile(
 #[pymodule]
 #[pyo3(name = "_l610")]
 fn l610_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    blocking::init(m.py())?;
     m.add("__version__", l610::VERSION)?;
     m.add_function(wrap_pyfunction!(cipher_suites, m)?)?;
     m.add_function(wrap_pyfunction!(parse_cipher_suite, m)?)?;

@@ -1,6 +1,5 @@
 //! `l610.Modem`: the driver's `Modem`, shared behind an `Arc` so any Python thread can use it.
 
-use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -11,47 +10,15 @@ use l610::{
     CipherSuite, FileType, ModemBuilder, ModuleTime, OpenOptions, PdpConfig, PdpStatus, Protocol,
     SslVersion, TlsProfile, Urc, VerifyMode,
 };
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 
+use crate::blocking;
 use crate::errors::to_pyerr;
 use crate::sim::Simulator;
 use crate::socket::Socket;
 use crate::trace::Trace;
-use crate::SLICE;
-
-/// Run `f` on a worker thread and wait for it in slices with the interpreter released, checking
-/// for signals between slices. On Ctrl-C the call is abandoned: `KeyboardInterrupt` is raised at
-/// once and the worker finishes the driver call on its own (the driver bounds it by its timeouts).
-pub(crate) fn interruptible<T: Send + 'static>(
-    py: Python<'_>,
-    trace: Option<&Trace>,
-    f: impl FnOnce() -> l610::Result<T> + Send + 'static,
-) -> PyResult<T> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::Builder::new()
-        .name("l610-call".into())
-        .spawn(move || {
-            let _ = tx.send(f());
-        })
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start a worker thread: {e}")))?;
-    let mut rx = rx;
-    loop {
-        let (got, back) = py.detach(move || (rx.recv_timeout(SLICE), rx));
-        rx = back;
-        if let Some(t) = trace {
-            t.flush(py);
-        }
-        match got {
-            Ok(result) => return result.map_err(|e| to_pyerr(py, e)),
-            Err(mpsc::RecvTimeoutError::Timeout) => py.check_signals()?,
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(PyRuntimeError::new_err("the driver call panicked"))
-            }
-        }
-    }
-}
 
 pub(crate) fn secs(s: f64) -> PyResult<Duration> {
     Duration::try_from_secs_f64(s)
@@ -216,6 +183,22 @@ pub(crate) struct Modem {
     _sim: Option<Py<Simulator>>,
 }
 
+impl Drop for Modem {
+    /// Collected without `close()`: the driver is dropped with the interpreter released (it
+    /// stops the reader thread and takes the session lock; see `blocking` for why never while
+    /// attached).
+    fn drop(&mut self) {
+        let m = self
+            .inner
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if m.is_some() {
+            Python::attach(|py| py.detach(move || drop(m)));
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn builder(
     timeout: f64,
@@ -249,8 +232,8 @@ impl Modem {
         source: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let c = match bytes_or_path(source)? {
-            Source::Bytes(b) => self.call_long(py, move |m| m.load_file(t, &b))?,
-            Source::Path(p) => self.call_long(py, move |m| m.load_file_from_path(t, &p))?,
+            Source::Bytes(b) => self.call(py, move |m| m.load_file(t, &b))?,
+            Source::Path(p) => self.call(py, move |m| m.load_file_from_path(t, &p))?,
         };
         typed(py, "FileCounts", (c.cert, c.key, c.trust))
     }
@@ -263,26 +246,15 @@ impl Modem {
             .ok_or_else(|| to_pyerr(py, l610::Error::Closed("the modem is closed".into())))
     }
 
-    /// A short call (bounded by the command timeout): run it here with the interpreter released.
+    /// Every driver call: with the interpreter released, on this thread, interruptible by Ctrl-C
+    /// (see `blocking`); the trace it produced goes to `logging` afterwards.
     fn call<T: Send>(
         &self,
         py: Python<'_>,
         f: impl FnOnce(&l610::Modem) -> l610::Result<T> + Send,
     ) -> PyResult<T> {
         let m = self.get(py)?;
-        let r = py.detach(|| f(&m));
-        self.trace.flush(py);
-        r.map_err(|e| to_pyerr(py, e))
-    }
-
-    /// A long call: on a worker, interruptible by Ctrl-C.
-    fn call_long<T: Send + 'static>(
-        &self,
-        py: Python<'_>,
-        f: impl FnOnce(&l610::Modem) -> l610::Result<T> + Send + 'static,
-    ) -> PyResult<T> {
-        let m = self.get(py)?;
-        interruptible(py, Some(&self.trace), move || f(&m))
+        blocking::run(py, Some(&self.trace), || f(&m))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -306,7 +278,7 @@ impl Modem {
         if let Some(t) = timeout {
             opts.timeout = Some(secs(t)?);
         }
-        let sock = self.call_long(py, move |m| m.open_socket(protocol, &host, port, &opts))?;
+        let sock = self.call(py, move |m| m.open_socket(protocol, &host, port, &opts))?;
         Ok(Socket::new(sock, self.trace.clone()))
     }
 }
@@ -336,7 +308,7 @@ impl Modem {
             probe,
             &trace,
         )?;
-        let modem = interruptible(py, Some(&trace), move || b.open(&port, baudrate))?;
+        let modem = blocking::run(py, Some(&trace), move || b.open(&port, baudrate))?;
         Ok(Modem {
             inner: RwLock::new(Some(Arc::new(modem))),
             trace,
@@ -369,7 +341,7 @@ impl Modem {
         )?;
         let s = sim.get();
         let modem = match s.take_host_stream() {
-            Some(stream) => interruptible(py, Some(&trace), move || b.connect(stream))?,
+            Some(stream) => blocking::run(py, Some(&trace), move || b.connect(stream))?,
             None => {
                 let path = s.port_path().ok_or_else(|| {
                     to_pyerr(
@@ -377,7 +349,7 @@ impl Modem {
                         l610::Error::Closed("the simulator's stream is already in use".into()),
                     )
                 })?;
-                interruptible(py, Some(&trace), move || b.open(&path, 115200))?
+                blocking::run(py, Some(&trace), move || b.open(&path, 115200))?
             }
         };
         Ok(Modem {
@@ -421,9 +393,11 @@ impl Modem {
 
     // ---- the AT escape hatch and housekeeping ----
 
-    /// Send `AT<body>`; return the response lines.
+    /// Send `AT<body>`; return the response lines. A `payload` (written after the `>` prompt)
+    /// is kept out of the trace unless `trace_payload`; `redact_payload` also redacts every line
+    /// received while the command runs (for key material).
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (body, *, expects=Vec::new(), bare_lines=false, timeout=None, payload=None, redact_payload=false))]
+    #[pyo3(signature = (body, *, expects=Vec::new(), bare_lines=false, timeout=None, payload=None, redact_payload=false, trace_payload=false))]
     fn command(
         &self,
         py: Python<'_>,
@@ -433,7 +407,16 @@ impl Modem {
         timeout: Option<f64>,
         payload: Option<Vec<u8>>,
         redact_payload: bool,
+        trace_payload: bool,
     ) -> PyResult<Vec<String>> {
+        if redact_payload && trace_payload {
+            return Err(to_pyerr(
+                py,
+                l610::Error::InvalidArgument(
+                    "redact_payload and trace_payload contradict each other".into(),
+                ),
+            ));
+        }
         let mut cmd = Command::new(body);
         for e in &expects {
             cmd = cmd.expects(e);
@@ -447,16 +430,19 @@ impl Modem {
         if let Some(p) = payload {
             cmd = cmd.payload(p);
         }
-        // l610-proto keeps payloads out of the trace unless asked; Python's `redact_payload`
-        // (default False) keeps its old meaning by asking for the trace when it is False.
-        if !redact_payload {
+        // l610-proto keeps a payload out of the trace unless asked (issue #8, defect 12: a raw
+        // payload is traced only when the caller opts in).
+        if trace_payload {
             cmd = cmd.trace_payload();
         }
-        self.call_long(py, move |m| m.command(&cmd).map(|r| r.lines))
+        if redact_payload {
+            cmd = cmd.secret();
+        }
+        self.call(py, move |m| m.command(&cmd).map(|r| r.lines))
     }
 
     fn probe(&self, py: Python<'_>) -> PyResult<()> {
-        self.call_long(py, |m| m.probe())
+        self.call(py, |m| m.probe())
     }
 
     fn set_echo(&self, py: Python<'_>, on: bool) -> PyResult<()> {
@@ -477,7 +463,7 @@ impl Modem {
     }
 
     fn restart(&self, py: Python<'_>) -> PyResult<()> {
-        self.call_long(py, |m| m.restart())
+        self.call(py, |m| m.restart())
     }
 
     /// The next unhandled URC, or None after `timeout` seconds (None: wait forever).
@@ -487,40 +473,19 @@ impl Modem {
         py: Python<'py>,
         timeout: Option<f64>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let m = self.get(py)?;
-        let deadline = timeout
-            .map(secs)
-            .transpose()?
-            .map(|t| std::time::Instant::now() + t);
-        loop {
-            let slice = match deadline {
-                Some(d) => d
-                    .saturating_duration_since(std::time::Instant::now())
-                    .min(SLICE),
-                None => SLICE,
-            };
-            let got = py.detach(|| m.next_urc(slice));
-            self.trace.flush(py);
-            if let Some(u) = got {
-                return urc_to_py(py, u).map(Some);
-            }
-            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
-                return Ok(None);
-            }
-            py.check_signals()?;
-        }
+        // No deadline: `Duration::MAX` is past any `Instant`, which the driver reads as forever.
+        let timeout = timeout.map(secs).transpose()?.unwrap_or(Duration::MAX);
+        let got = self.call(py, |m| Ok(m.next_urc(timeout)))?;
+        got.map(|u| urc_to_py(py, u)).transpose()
     }
 
     fn drain_urcs<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-        let m = self.get(py)?;
-        m.drain_urcs()
-            .into_iter()
-            .map(|u| urc_to_py(py, u))
-            .collect()
+        let urcs = self.call(py, |m| Ok(m.drain_urcs()))?;
+        urcs.into_iter().map(|u| urc_to_py(py, u)).collect()
     }
 
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let s = self.get(py)?.stats();
+        let s = self.call(py, |m| Ok(m.stats()))?;
         typed(
             py,
             "Stats",
@@ -691,16 +656,16 @@ impl Modem {
         auto_reapply: bool,
     ) -> PyResult<()> {
         let p = profile_from(py, profile)?;
-        self.call_long(py, move |m| m.set_profile(p, auto_reapply))
+        self.call(py, move |m| m.set_profile(p, auto_reapply))
     }
 
     fn apply_profile(&self, py: Python<'_>, profile: &Bound<'_, PyAny>) -> PyResult<()> {
         let p = profile_from(py, profile)?;
-        self.call_long(py, move |m| m.apply_profile(&p))
+        self.call(py, move |m| m.apply_profile(&p))
     }
 
     fn reapply_profile(&self, py: Python<'_>) -> PyResult<()> {
-        self.call_long(py, |m| m.reapply_profile())
+        self.call(py, |m| m.reapply_profile())
     }
 
     // ---- PDP context ----
@@ -724,11 +689,11 @@ impl Modem {
             }
         };
         let cfg = PdpConfig { apn, credentials };
-        self.call_long(py, move |m| m.activate_pdp(&cfg))
+        self.call(py, move |m| m.activate_pdp(&cfg))
     }
 
     fn deactivate_pdp(&self, py: Python<'_>) -> PyResult<()> {
-        self.call_long(py, |m| m.deactivate_pdp())
+        self.call(py, |m| m.deactivate_pdp())
     }
 
     fn pdp_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -788,7 +753,7 @@ impl Modem {
     }
 
     fn receive_format<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let f = self.get(py)?.receive_format();
+        let f = self.call(py, |m| Ok(m.receive_format()))?;
         typed(py, "ReceiveFormat", (f.iprfmt(),))
     }
 

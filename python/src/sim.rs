@@ -40,9 +40,11 @@ impl Simulator {
 #[pymethods]
 impl Simulator {
     /// Start a virtual module on a new pty (or, with `in_memory=True`, on a socket pair that
-    /// only `Modem.from_simulator` can use).
+    /// only `Modem.from_simulator` can use). By default it behaves as registered hardware does
+    /// (clock on network time, `+GTSSLVER: 0`); `manual=True` gives the module of Fibocom's
+    /// SSL manual instead (clock unset at 2015-01-01, `+GTSSLVER: 2`, `+MIPCLOSE: <id>,1`).
     #[new]
-    #[pyo3(signature = (*, echo=true, baud=None, handshake_timeout=30.0, data_mode_idle_timeout=12.0, in_memory=false))]
+    #[pyo3(signature = (*, echo=true, baud=None, handshake_timeout=30.0, data_mode_idle_timeout=12.0, in_memory=false, manual=false))]
     fn new(
         py: Python<'_>,
         echo: bool,
@@ -50,12 +52,19 @@ impl Simulator {
         handshake_timeout: f64,
         data_mode_idle_timeout: f64,
         in_memory: bool,
+        manual: bool,
     ) -> PyResult<Simulator> {
+        let base = if manual {
+            SimConfig::manual()
+        } else {
+            SimConfig::default()
+        };
         let config = SimConfig {
             echo,
             baud,
             handshake_timeout: secs(handshake_timeout)?,
             data_mode_idle_timeout: secs(data_mode_idle_timeout)?,
+            ..base
         };
         let started = py.detach(move || {
             if in_memory {

@@ -2,20 +2,22 @@
 //! `http.client` and MQTT clients use.
 
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pyo3::exceptions::PyBlockingIOError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PySlice, PyTuple};
 
+use crate::blocking;
 use crate::errors::to_pyerr;
 use crate::modem::secs;
 use crate::trace::Trace;
-use crate::SLICE;
 
 #[pyclass(frozen, module = "l610._l610")]
 pub(crate) struct Socket {
-    inner: RwLock<Option<l610::Socket>>,
+    /// Taken by `close`. A call clones the `Arc` and lets go of the lock, so `close` never waits
+    /// for a call in progress: it closes the driver's socket, which wakes a blocked `recv`.
+    inner: RwLock<Option<Arc<l610::Socket>>>,
     id: u8,
     tls: bool,
     /// `None` blocks, `Some(ZERO)` is non-blocking, like Python sockets.
@@ -31,28 +33,31 @@ impl Socket {
         Socket {
             id: sock.id(),
             tls: sock.protocol() == l610::Protocol::Tls,
-            inner: RwLock::new(Some(sock)),
+            inner: RwLock::new(Some(Arc::new(sock))),
             timeout: Mutex::new(None),
             trace,
             io_refs: Mutex::new((0, false)),
         }
     }
 
-    /// Run `f` on the socket with the interpreter released; the lock is taken in there.
+    /// Run `f` on the socket: with the interpreter released, interruptible by Ctrl-C (see
+    /// `blocking`), holding no lock of ours (a `close` from another thread proceeds at once).
     fn with<T: Send>(
         &self,
         py: Python<'_>,
         f: impl FnOnce(&l610::Socket) -> l610::Result<T> + Send,
     ) -> PyResult<T> {
-        let r = py.detach(|| {
-            let guard = self.inner.read().unwrap_or_else(|e| e.into_inner());
-            match guard.as_ref() {
-                Some(s) => f(s),
-                None => Err(l610::Error::Closed(format!("socket {} is closed", self.id))),
-            }
-        });
-        self.trace.flush(py);
-        r.map_err(|e| to_pyerr(py, e))
+        let sock = self.inner.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let Some(sock) = sock else {
+            return Err(to_pyerr(
+                py,
+                l610::Error::Closed(format!("socket {} is closed", self.id)),
+            ));
+        };
+        // The last reference may be ours (a `close` meanwhile): dropped detached, as it closes.
+        let r = blocking::run(py, Some(&self.trace), || f(&sock));
+        py.detach(move || drop(sock));
+        r
     }
 
     fn recv_vec(&self, py: Python<'_>, bufsize: usize) -> PyResult<Vec<u8>> {
@@ -61,37 +66,33 @@ impl Socket {
             return Ok(buf);
         }
         let timeout = *self.timeout.lock().unwrap_or_else(|e| e.into_inner());
-        let deadline = timeout.map(|t| Instant::now() + t);
-        loop {
-            let slice = match deadline {
-                Some(d) => d.saturating_duration_since(Instant::now()).min(SLICE),
-                None => SLICE,
-            };
-            let got = self.with(py, |s| match s.recv_timeout(&mut buf, Some(slice)) {
-                Err(l610::Error::Timeout { .. }) => Ok(None),
-                other => other.map(Some),
-            })?;
-            if let Some(n) = got {
+        let got = self.with(py, |s| match s.recv_timeout(&mut buf, timeout) {
+            Err(l610::Error::Timeout { .. }) if timeout == Some(Duration::ZERO) => Ok(None),
+            other => other.map(Some),
+        })?;
+        match got {
+            Some(n) => {
                 buf.truncate(n);
-                return Ok(buf);
+                Ok(buf)
             }
-            if let Some(d) = deadline {
-                if Instant::now() >= d {
-                    if timeout == Some(Duration::ZERO) {
-                        return Err(PyBlockingIOError::new_err(
-                            "no data buffered on a non-blocking socket",
-                        ));
-                    }
-                    return Err(to_pyerr(
-                        py,
-                        l610::Error::Timeout {
-                            waiting_for: format!("data on socket {}", self.id),
-                            after: timeout.unwrap_or_default(),
-                        },
-                    ));
-                }
-            }
-            py.check_signals()?;
+            None => Err(PyBlockingIOError::new_err(
+                "no data buffered on a non-blocking socket",
+            )),
+        }
+    }
+}
+
+impl Drop for Socket {
+    /// Collected without `close()`: the driver closes the connection, with the interpreter
+    /// released (it takes the session lock; see `blocking`).
+    fn drop(&mut self) {
+        let s = self
+            .inner
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if s.is_some() {
+            Python::attach(|py| py.detach(move || drop(s)));
         }
     }
 }
@@ -205,14 +206,16 @@ impl Socket {
         Ok(())
     }
 
-    /// Close now, whatever file objects remain.
+    /// Close now, whatever file objects remain. Never waits for a `recv` in another thread: that
+    /// one wakes with `Closed`.
     fn close_now(&self, py: Python<'_>) -> PyResult<()> {
-        let r = py.detach(|| {
-            let sock = self.inner.write().unwrap_or_else(|e| e.into_inner()).take();
-            sock.map_or(Ok(()), |s| s.close())
-        });
-        self.trace.flush(py);
-        r.map_err(|e| to_pyerr(py, e))
+        let sock = self.inner.write().unwrap_or_else(|e| e.into_inner()).take();
+        let Some(sock) = sock else {
+            return Ok(());
+        };
+        let r = blocking::run(py, Some(&self.trace), || sock.close());
+        py.detach(move || drop(sock));
+        r
     }
 
     /// Python's socket API: `shutdown` closes (the module has no half-close).

@@ -6,11 +6,16 @@
 //! call returns, holding the interpreter. So the reader thread never waits for the interpreter,
 //! and no thread that holds it waits for the reader: no deadlock is possible. Lines arriving
 //! while nothing runs (URCs) are flushed after the next call.
+//!
+//! A logging handler that fails with an ordinary exception does not turn a successful modem call
+//! into a failure (the exception is reported with `sys.unraisablehook`); a `KeyboardInterrupt`
+//! (Ctrl-C arriving while the handlers run) or any other `BaseException` propagates.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use l610::TraceEvent;
+use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 
 pub(crate) struct Trace {
@@ -50,11 +55,12 @@ impl Trace {
         lock(&self.pending).push(line);
     }
 
-    /// Send pending lines to the `l610` logger, if it is enabled for DEBUG.
-    pub(crate) fn flush(&self, py: Python<'_>) {
+    /// Send pending lines to the `l610` logger, if it is enabled for DEBUG. Fails only with an
+    /// exception that is not an `Exception` (`KeyboardInterrupt`, `SystemExit`).
+    pub(crate) fn flush(&self, py: Python<'_>) -> PyResult<()> {
         let lines = std::mem::take(&mut *lock(&self.pending));
         if lines.is_empty() {
-            return;
+            return Ok(());
         }
         let result = (|| -> PyResult<()> {
             let logger = py
@@ -68,9 +74,14 @@ impl Trace {
             }
             Ok(())
         })();
-        if let Err(e) = result {
-            // A broken logging handler must not turn a successful modem call into a failure.
-            e.write_unraisable(py, None);
+        match result {
+            // A broken logging handler must not turn a successful modem call into a failure...
+            Err(e) if e.is_instance_of::<PyException>(py) => {
+                e.write_unraisable(py, None);
+                Ok(())
+            }
+            // ... but Ctrl-C while the handlers run is the user's, not the handler's.
+            other => other,
         }
     }
 

@@ -46,6 +46,13 @@ def modem(sim: l610.Simulator) -> Iterator[l610.Modem]:
 
 
 @pytest.fixture
+def manual_modem() -> Iterator[l610.Modem]:
+    """A modem on the module of Fibocom's manual: its clock was never set (2015-01-01)."""
+    with l610.Simulator(manual=True) as s, l610.Modem(s.port or "", timeout=5.0) as m:
+        yield m
+
+
+@pytest.fixture
 def online(modem: l610.Modem) -> l610.Modem:
     """PDP context up, the clock set and TLS 1.2 (OpenSSL 3 servers refuse the manual's
     default TLS 1.0): ready for verified connections."""

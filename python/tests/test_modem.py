@@ -100,9 +100,12 @@ def test_pdp(modem: l610.Modem) -> None:
         modem.activate_pdp("apn", "user")
 
 
-def test_clock(sim: l610.Simulator, modem: l610.Modem) -> None:
-    t = modem.clock()
+def test_clock(sim: l610.Simulator, modem: l610.Modem, manual_modem: l610.Modem) -> None:
+    # The manual's module boots with an unset clock; the default one is on network time.
+    t = manual_modem.clock()
     assert t.year == 2015 and t.utcoffset() == datetime.timedelta(0)
+    network = modem.clock()
+    assert abs((network - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) < 5
     when = datetime.datetime(2024, 2, 29, 12, 30, 15, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
     modem.set_clock(when)
     assert modem.clock() == when

@@ -46,7 +46,8 @@ def test_example2_verified(online: l610.Modem, rev_server: TlsServer) -> None:
     assert online.ssl_error() is l610.SslErrorCode.NORMAL
 
 
-def test_example3_clock_in_2015(modem: l610.Modem, rev_server: TlsServer) -> None:
+def test_example3_clock_in_2015(manual_modem: l610.Modem, rev_server: TlsServer) -> None:
+    modem = manual_modem
     modem.activate_pdp()
     modem.set_ssl_version(l610.SslVersion.TLS1_2)
     modem.load_trust_file(rev_server.ca)
