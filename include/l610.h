@@ -109,6 +109,11 @@ enum l610_status
    */
   L610_IO_ERROR = 14,
   /**
+   * The call was interrupted by `l610_modem_interrupt` (a command in flight was abandoned and
+   * the line drained: the next call works).
+   */
+  L610_CANCELLED = 15,
+  /**
    * A required pointer argument was NULL.
    */
   L610_NULL_ARGUMENT = 100,
@@ -378,6 +383,9 @@ typedef uint32_t l610_protocol;
  * The last-error details (`l610_modem_last_error` and friends) are per handle, not per
  * thread: with several threads, they describe the most recent failure of any of them.
  *
+ * Blocking calls in progress on this handle or its sockets end with `L610_CANCELLED` when
+ * another thread (or a signal handler) calls `l610_modem_interrupt`.
+ *
  * Ownership: created by `l610_modem_open*`, released by `l610_modem_free`.
  */
 typedef struct l610_modem l610_modem;
@@ -386,13 +394,15 @@ typedef struct l610_modem l610_modem;
  * A connected `+MIPOPEN` socket (TCP or TLS).
  *
  * Thread safety: thread-safe. One thread may be in `l610_socket_recv` while another is in
- * `l610_socket_send`; `l610_socket_close` waits for calls in progress on other threads (a
- * `recv` without a timeout included). `l610_socket_free` must not race with any other call on
- * the socket. The last error is per handle.
+ * `l610_socket_send`. `l610_socket_close` never waits for calls in progress on other threads:
+ * a `l610_socket_recv` blocked on the socket (even without a timeout) returns `L610_CLOSED`
+ * at once. `l610_socket_free` must not race with any other call on the socket. The last error
+ * is per handle.
  *
  * Ownership: created by `l610_modem_open_tls`/`_tcp`/`_socket`, released by
  * `l610_socket_free` (which closes the connection if `l610_socket_close` was not called).
- * Free sockets before their modem.
+ * A socket may outlive its modem: after `l610_modem_free` its calls fail with `L610_CLOSED`,
+ * and it must still be freed.
  */
 typedef struct l610_socket l610_socket;
 
@@ -625,11 +635,27 @@ l610_status l610_modem_open_with_trace(const char *path,
                                        struct l610_modem **out_modem);
 
 /**
- * Close the port, stop the reader thread (it is joined: no trace callback runs after this
- * returns) and release the handle. NULL is a no-op. Sockets opened on this modem should be
- * freed first; the handle must not be in use by another thread.
+ * Close the port, stop the reader thread and release the handle: no trace callback runs after
+ * this returns, even while sockets of this modem are still alive. NULL is a no-op.
+ *
+ * Sockets of this modem may be freed before or after. Afterwards every call on them fails with
+ * `L610_CLOSED` (a `l610_socket_recv` blocked in another thread returns at once with it), and
+ * `l610_socket_close` and `l610_socket_free` remain valid. The modem handle itself must not be
+ * in use by another thread.
  */
 void l610_modem_free(struct l610_modem *modem);
+
+/**
+ * Interrupt every blocking call in progress on this modem and on its sockets, in any thread:
+ * each returns `L610_CANCELLED` within about 50 ms. A command in flight is abandoned (the
+ * driver waits for the line to go quiet before the next one, so the next call works); a
+ * socket stays open. Calls that start after this returns are not affected.
+ *
+ * Async-signal-safe (one atomic increment, no lock, no allocation): call it from a SIGINT
+ * handler to make Ctrl-C end a long `l610_modem_activate_pdp` or `l610_socket_recv`. NULL is
+ * `L610_NULL_ARGUMENT`. Thread-safe.
+ */
+l610_status l610_modem_interrupt(const struct l610_modem *modem);
 
 /**
  * Copy the message of the last failed call on this handle into `buf` (empty text if none has
@@ -670,7 +696,8 @@ l610_status l610_modem_last_ssl_error(const struct l610_modem *modem,
  * (several may be given separated by `,`); NULL for none. `+` lines not named there are URCs
  * and do not appear in the response; lines without `+` (like `ATI`'s) always belong to it.
  * `timeout_ms` 0 uses the modem's command timeout. This is the bring-up escape hatch; prefer
- * the typed functions.
+ * the typed functions. It sends no payload (so none can reach the trace callback); the command
+ * line and the response are traced as they are.
  */
 l610_status l610_modem_command(const struct l610_modem *modem,
                                const char *line,
@@ -852,7 +879,8 @@ l610_status l610_socket_recv(const struct l610_socket *socket,
 /**
  * `AT+MIPCLOSE=<id>`: close the connection (closing one the peer already closed only
  * releases it). The handle stays valid until `l610_socket_free`; further sends and receives
- * are `L610_CLOSED`. Closing twice is `L610_OK`.
+ * are `L610_CLOSED`. Closing twice is `L610_OK`. Callable while another thread is blocked in
+ * `l610_socket_recv` on this socket: that call returns `L610_CLOSED` at once.
  */
 l610_status l610_socket_close(const struct l610_socket *socket);
 

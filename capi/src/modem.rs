@@ -1,8 +1,10 @@
 //! `l610_modem`: opening, closing, the last error, raw commands, the trace callback.
 
+use std::cell::Cell;
 use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use driver::at::{Command, Direction, TraceEvent};
@@ -18,10 +20,30 @@ use crate::status::l610_status::{self, *};
 /// The last-error details (`l610_modem_last_error` and friends) are per handle, not per
 /// thread: with several threads, they describe the most recent failure of any of them.
 ///
+/// Blocking calls in progress on this handle or its sockets end with `L610_CANCELLED` when
+/// another thread (or a signal handler) calls `l610_modem_interrupt`.
+///
 /// Ownership: created by `l610_modem_open*`, released by `l610_modem_free`.
 pub struct l610_modem {
     pub(crate) modem: Modem,
     last: Mutex<LastError>,
+    /// Bumped by `l610_modem_interrupt`; shared with the modem's sockets.
+    pub(crate) interrupts: Arc<AtomicUsize>,
+}
+
+/// Run `f` (a driver call) so that `l610_modem_interrupt` cancels it: the driver looks at the
+/// calling thread's hook at least every 50 ms in every wait. The hook fires once per interrupt,
+/// so the clean-up the driver does after a cancel (closing a half-open socket) still runs.
+pub(crate) fn interruptible<R>(interrupts: &Arc<AtomicUsize>, f: impl FnOnce() -> R) -> R {
+    let counter = interrupts.clone();
+    let seen = Cell::new(counter.load(Ordering::SeqCst));
+    driver::with_cancel(
+        move || {
+            let now = counter.load(Ordering::SeqCst);
+            now != seen.replace(now)
+        },
+        f,
+    )
 }
 
 /// What the last failed call on a handle left behind.
@@ -84,7 +106,7 @@ pub(crate) unsafe fn with_modem(
             Ok(m) => m,
             Err(e) => return e.status(),
         };
-        match catch_unwind(AssertUnwindSafe(|| f(m))) {
+        match catch_unwind(AssertUnwindSafe(|| interruptible(&m.interrupts, || f(m)))) {
             Ok(Ok(())) => L610_OK,
             Ok(Err(Fail::TooSmall)) => L610_BUFFER_TOO_SMALL,
             Ok(Err(fail)) => {
@@ -258,6 +280,7 @@ unsafe fn open_impl(
             let handle = Box::new(l610_modem {
                 modem,
                 last: Mutex::default(),
+                interrupts: Arc::default(),
             });
             // SAFETY: checked non-NULL.
             unsafe { put(out_modem, Box::into_raw(handle)) };
@@ -324,15 +347,46 @@ pub unsafe extern "C" fn l610_modem_open_with_trace(
     }
 }
 
-/// Close the port, stop the reader thread (it is joined: no trace callback runs after this
-/// returns) and release the handle. NULL is a no-op. Sockets opened on this modem should be
-/// freed first; the handle must not be in use by another thread.
+/// Close the port, stop the reader thread and release the handle: no trace callback runs after
+/// this returns, even while sockets of this modem are still alive. NULL is a no-op.
+///
+/// Sockets of this modem may be freed before or after. Afterwards every call on them fails with
+/// `L610_CLOSED` (a `l610_socket_recv` blocked in another thread returns at once with it), and
+/// `l610_socket_close` and `l610_socket_free` remain valid. The modem handle itself must not be
+/// in use by another thread.
 #[no_mangle]
 pub unsafe extern "C" fn l610_modem_free(modem: *mut l610_modem) {
     ffi_boundary!(void {
+        // SAFETY: the caller's contract (NULL or a live handle no other thread uses).
+        if let Some(m) = unsafe { modem.as_ref() } {
+            // Closes the session for every handle that shares it (the sockets) and detaches
+            // the trace sink; the sockets' references keep only memory alive, not the line.
+            m.modem.shutdown();
+        }
         // SAFETY: the caller's contract.
         unsafe { free_box(modem) }
     });
+}
+
+/// Interrupt every blocking call in progress on this modem and on its sockets, in any thread:
+/// each returns `L610_CANCELLED` within about 50 ms. A command in flight is abandoned (the
+/// driver waits for the line to go quiet before the next one, so the next call works); a
+/// socket stays open. Calls that start after this returns are not affected.
+///
+/// Async-signal-safe (one atomic increment, no lock, no allocation): call it from a SIGINT
+/// handler to make Ctrl-C end a long `l610_modem_activate_pdp` or `l610_socket_recv`. NULL is
+/// `L610_NULL_ARGUMENT`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn l610_modem_interrupt(modem: *const l610_modem) -> l610_status {
+    // No panic boundary is needed: nothing here can panic (and none may run in a signal handler).
+    // SAFETY: the caller's contract.
+    match unsafe { modem.as_ref() } {
+        Some(m) => {
+            m.interrupts.fetch_add(1, Ordering::SeqCst);
+            L610_OK
+        }
+        None => L610_NULL_ARGUMENT,
+    }
 }
 
 /// Copy the message of the last failed call on this handle into `buf` (empty text if none has
@@ -435,7 +489,8 @@ unsafe fn detail(modem: *const l610_modem, f: impl FnOnce(&LastError) -> FfiResu
 /// (several may be given separated by `,`); NULL for none. `+` lines not named there are URCs
 /// and do not appear in the response; lines without `+` (like `ATI`'s) always belong to it.
 /// `timeout_ms` 0 uses the modem's command timeout. This is the bring-up escape hatch; prefer
-/// the typed functions.
+/// the typed functions. It sends no payload (so none can reach the trace callback); the command
+/// line and the response are traced as they are.
 #[no_mangle]
 pub unsafe extern "C" fn l610_modem_command(
     modem: *const l610_modem,

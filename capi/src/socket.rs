@@ -2,28 +2,35 @@
 
 use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Mutex, RwLock};
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use driver::{OpenOptions, Protocol, Socket, SocketState};
 
 use crate::ffi::*;
-use crate::modem::{l610_modem, lock, with_modem};
+use crate::modem::{interruptible, l610_modem, lock, with_modem};
 use crate::status::l610_status::{self, *};
 
 /// A connected `+MIPOPEN` socket (TCP or TLS).
 ///
 /// Thread safety: thread-safe. One thread may be in `l610_socket_recv` while another is in
-/// `l610_socket_send`; `l610_socket_close` waits for calls in progress on other threads (a
-/// `recv` without a timeout included). `l610_socket_free` must not race with any other call on
-/// the socket. The last error is per handle.
+/// `l610_socket_send`. `l610_socket_close` never waits for calls in progress on other threads:
+/// a `l610_socket_recv` blocked on the socket (even without a timeout) returns `L610_CLOSED`
+/// at once. `l610_socket_free` must not race with any other call on the socket. The last error
+/// is per handle.
 ///
 /// Ownership: created by `l610_modem_open_tls`/`_tcp`/`_socket`, released by
 /// `l610_socket_free` (which closes the connection if `l610_socket_close` was not called).
-/// Free sockets before their modem.
+/// A socket may outlive its modem: after `l610_modem_free` its calls fail with `L610_CLOSED`,
+/// and it must still be freed.
 pub struct l610_socket {
-    socket: RwLock<Option<Socket>>,
+    /// Taken by `l610_socket_close`. A call clones the `Arc` out and lets go of the lock, so a
+    /// close never waits for a blocked `recv`: `Socket::close` wakes it.
+    socket: RwLock<Option<Arc<Socket>>>,
     last: Mutex<String>,
+    /// The modem's interrupt counter (`l610_modem_interrupt`).
+    interrupts: Arc<AtomicUsize>,
 }
 
 /// `<proto>` of `AT+MIPOPEN`.
@@ -121,8 +128,9 @@ unsafe fn open_impl(
             }
             let socket = m.modem.open_socket(protocol, host, port, &o)?;
             let handle = Box::new(l610_socket {
-                socket: RwLock::new(Some(socket)),
+                socket: RwLock::new(Some(Arc::new(socket))),
                 last: Mutex::default(),
+                interrupts: m.interrupts.clone(),
             });
             put(out_socket, Box::into_raw(handle));
             Ok(())
@@ -193,9 +201,10 @@ unsafe fn with_socket(
             Err(e) => return e.status(),
         };
         let r = catch_unwind(AssertUnwindSafe(|| {
-            let guard = s.socket.read().unwrap_or_else(|e| e.into_inner());
-            match guard.as_ref() {
-                Some(sock) => f(sock),
+            // Not held during the call: `l610_socket_close` must never wait for it.
+            let sock = s.socket.read().unwrap_or_else(|e| e.into_inner()).clone();
+            match sock {
+                Some(sock) => interruptible(&s.interrupts, || f(&sock)),
                 None => Err(closed()),
             }
         }));
@@ -262,7 +271,8 @@ pub unsafe extern "C" fn l610_socket_recv(
 
 /// `AT+MIPCLOSE=<id>`: close the connection (closing one the peer already closed only
 /// releases it). The handle stays valid until `l610_socket_free`; further sends and receives
-/// are `L610_CLOSED`. Closing twice is `L610_OK`.
+/// are `L610_CLOSED`. Closing twice is `L610_OK`. Callable while another thread is blocked in
+/// `l610_socket_recv` on this socket: that call returns `L610_CLOSED` at once.
 #[no_mangle]
 pub unsafe extern "C" fn l610_socket_close(socket: *const l610_socket) -> l610_status {
     ffi_boundary!({
@@ -272,9 +282,11 @@ pub unsafe extern "C" fn l610_socket_close(socket: *const l610_socket) -> l610_s
             Err(e) => return e.status(),
         };
         let r = catch_unwind(AssertUnwindSafe(|| {
+            // The write lock is held only for the take: no call holds the read lock while it
+            // waits. A call in progress keeps its own `Arc`; `close` wakes it.
             let taken = s.socket.write().unwrap_or_else(|e| e.into_inner()).take();
             match taken {
-                Some(sock) => Ok(sock.close()?),
+                Some(sock) => Ok(interruptible(&s.interrupts, || sock.close())?),
                 None => Ok(()),
             }
         }));

@@ -44,6 +44,9 @@ pub enum l610_status {
     L610_PORT_ERROR = 13,
     /// Reading or writing the transport failed.
     L610_IO_ERROR = 14,
+    /// The call was interrupted by `l610_modem_interrupt` (a command in flight was abandoned and
+    /// the line drained: the next call works).
+    L610_CANCELLED = 15,
     /// A required pointer argument was NULL.
     L610_NULL_ARGUMENT = 100,
     /// The library panicked (a bug); the call had no effect or an unknown partial effect.
@@ -75,6 +78,7 @@ impl l610_status {
             ErrorKind::UnexpectedResponse => L610_UNEXPECTED_RESPONSE,
             ErrorKind::Port => L610_PORT_ERROR,
             ErrorKind::Io => L610_IO_ERROR,
+            ErrorKind::Cancelled => L610_CANCELLED,
             _ => L610_UNKNOWN_ERROR,
         }
     }
@@ -100,6 +104,7 @@ impl l610_status {
             L610_UNEXPECTED_RESPONSE => "unexpected response from the module",
             L610_PORT_ERROR => "serial port error",
             L610_IO_ERROR => "I/O error",
+            L610_CANCELLED => "cancelled",
             L610_NULL_ARGUMENT => "a required pointer argument was NULL",
             L610_PANIC => "internal error (panic) in libl610",
             L610_BUFFER_TOO_SMALL => "buffer too small",
@@ -109,7 +114,7 @@ impl l610_status {
     }
 }
 
-const ALL: [l610_status; 20] = [
+const ALL: [l610_status; 21] = [
     L610_OK,
     L610_INVALID_ARGUMENT,
     L610_LIMIT_REACHED,
@@ -125,6 +130,7 @@ const ALL: [l610_status; 20] = [
     L610_UNEXPECTED_RESPONSE,
     L610_PORT_ERROR,
     L610_IO_ERROR,
+    L610_CANCELLED,
     L610_NULL_ARGUMENT,
     L610_PANIC,
     L610_BUFFER_TOO_SMALL,
@@ -178,6 +184,7 @@ mod tests {
             K::UnexpectedResponse,
             K::Port,
             K::Io,
+            K::Cancelled,
         ] {
             assert_eq!(l610_status::from_kind(k) as u32, k as u32, "{k:?}");
         }

@@ -6,10 +6,13 @@
  * L610_CA, L610_CLIENT_CERT, L610_CLIENT_KEY (PEM files made by ci.sh).
  * The last line of output is "N passed, N failed".
  */
+#define _POSIX_C_SOURCE 200809L /* nanosleep, clock_gettime, _exit */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "l610.h"
 
@@ -100,6 +103,9 @@ static void test_status_text(void)
     CHECK(L610_OK == 0 && L610_INVALID_ARGUMENT == 1 && L610_TIMEOUT == 3 && L610_SSL_ERROR == 6);
     CHECK(L610_IO_ERROR == 14 && L610_NULL_ARGUMENT == 100 && L610_PANIC == 101);
     CHECK(L610_BUFFER_TOO_SMALL == 102 && L610_UNKNOWN_ERROR == 103 && L610_NOT_AVAILABLE == 104);
+    CHECK(L610_CANCELLED == 15);
+    CHECK(l610_status_text(L610_CANCELLED, buf, sizeof buf, &n) == L610_OK);
+    CHECK(strcmp(buf, "cancelled") == 0);
     CHECK(sizeof(l610_status) == 4);
     for (s = 0; s < 110; s++) {
         CHECK(l610_status_text(s, buf, sizeof buf, &n) == L610_OK && n == strlen(buf) && n > 0);
@@ -190,6 +196,7 @@ static void test_null_arguments(void)
     CHECK(l610_modem_open_with_trace(NULL, 115200, NULL, NULL, &m) == N);
     CHECK(l610_modem_open_with_trace("/dev/null", 115200, NULL, NULL, NULL) == N);
 
+    CHECK(l610_modem_interrupt(NULL) == N);
     CHECK(l610_modem_last_error(NULL, buf, sizeof buf, &n) == N);
     CHECK(l610_modem_last_cme_code(NULL, &u16) == N);
     CHECK(l610_modem_last_ssl_error(NULL, &i32, buf, sizeof buf, &n) == N);
@@ -639,6 +646,196 @@ static void test_tls(l610_modem *m, unsigned port, const char *cert_path, const 
     CHECK(s2 == (l610_socket *)1);
 }
 
+/* ---------------------------------------------------------------- blocking calls and threads */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+/* A thread whose end the test can wait for with a deadline: a call that never returns fails the
+ * suite (with its summary line) instead of hanging it. */
+struct job {
+    pthread_mutex_t lock;
+    int done;
+    void (*fn)(struct job *);
+    l610_socket *s;
+    l610_status st;
+    size_t got;
+};
+
+static void *job_main(void *arg)
+{
+    struct job *j = arg;
+    j->fn(j);
+    pthread_mutex_lock(&j->lock);
+    j->done = 1;
+    pthread_mutex_unlock(&j->lock);
+    return NULL;
+}
+
+static void job_start(struct job *j, pthread_t *t, void (*fn)(struct job *), l610_socket *s)
+{
+    pthread_mutex_init(&j->lock, NULL);
+    j->done = 0;
+    j->fn = fn;
+    j->s = s;
+    j->st = L610_PANIC;
+    j->got = 0;
+    CHECK(pthread_create(t, NULL, job_main, j) == 0);
+}
+
+/* Wait up to `seconds` for the job; joins it when it ended. On a hang, report and stop. */
+static void job_finish(struct job *j, pthread_t t, double seconds, const char *what)
+{
+    double deadline = now_s() + seconds;
+    int done = 0;
+    while (!done && now_s() < deadline) {
+        pthread_mutex_lock(&j->lock);
+        done = j->done;
+        pthread_mutex_unlock(&j->lock);
+        if (!done) sleep_ms(10);
+    }
+    if (!done) {
+        failed++;
+        fprintf(stderr, "FAIL %s:%d: %s did not return within %.0f s\n", __FILE__, __LINE__, what,
+                seconds);
+        printf("%d passed, %d failed\n", passed, failed);
+        fflush(NULL);
+        _exit(1); /* the blocked thread cannot be joined */
+    }
+    pthread_join(t, NULL);
+    pthread_mutex_destroy(&j->lock);
+}
+
+static void recv_forever(struct job *j)
+{
+    unsigned char buf[64];
+    j->st = l610_socket_recv(j->s, buf, sizeof buf, -1, &j->got);
+}
+
+static void close_socket(struct job *j)
+{
+    j->st = l610_socket_close(j->s);
+}
+
+/* Issue #8, defect 14: a recv without a timeout in one thread must not block a close from
+ * another; the recv returns L610_CLOSED. (It used to hold the socket's lock for its whole wait.) */
+static void test_close_wakes_blocked_recv(l610_modem *m, unsigned port)
+{
+    l610_socket *s = NULL;
+    struct job reader, closer;
+    pthread_t rt, ct;
+    l610_socket_state state;
+    l610_verify_mode vm;
+    double t0;
+    /* Plain TCP to the TLS server: it waits for a ClientHello that never comes, so the socket
+     * stays open and silent. */
+    CHECK_ST(m, l610_modem_open_tcp(m, "127.0.0.1", (uint16_t)port, &s), L610_OK);
+    if (s == NULL) return;
+    job_start(&reader, &rt, recv_forever, s);
+    sleep_ms(300);
+    t0 = now_s();
+    job_start(&closer, &ct, close_socket, s);
+    job_finish(&closer, ct, 10, "l610_socket_close with a recv blocked in another thread");
+    CHECK_ST(m, closer.st, L610_OK);
+    job_finish(&reader, rt, 10, "l610_socket_recv(-1) after l610_socket_close");
+    CHECK_ST(m, reader.st, L610_CLOSED);
+    CHECK(now_s() - t0 < 3.0);
+    CHECK(l610_socket_get_state(s, &state) == L610_OK && state == L610_SOCKET_CLOSED);
+    l610_socket_free(s);
+    CHECK_ST(m, l610_modem_verify_mode(m, &vm), L610_OK);
+}
+
+/* l610_modem_interrupt ends a blocking call in another thread with L610_CANCELLED; the socket and
+ * the modem stay usable, and later calls are not affected. */
+static void test_interrupt(l610_modem *m, unsigned port)
+{
+    l610_socket *s = NULL;
+    struct job reader;
+    pthread_t rt;
+    l610_socket_state state;
+    l610_verify_mode vm;
+    unsigned char buf[8];
+    size_t got = 0;
+    double t0;
+    CHECK_ST(m, l610_modem_interrupt(m), L610_OK); /* nothing in progress: no effect */
+    CHECK_ST(m, l610_modem_verify_mode(m, &vm), L610_OK);
+    CHECK_ST(m, l610_modem_open_tcp(m, "127.0.0.1", (uint16_t)port, &s), L610_OK);
+    if (s == NULL) return;
+    job_start(&reader, &rt, recv_forever, s);
+    sleep_ms(300);
+    t0 = now_s();
+    CHECK_ST(m, l610_modem_interrupt(m), L610_OK);
+    job_finish(&reader, rt, 10, "l610_socket_recv(-1) after l610_modem_interrupt");
+    CHECK_ST(m, reader.st, L610_CANCELLED);
+    CHECK(now_s() - t0 < 3.0);
+    CHECK(l610_socket_get_state(s, &state) == L610_OK && state == L610_SOCKET_OPEN);
+    CHECK(l610_socket_recv(s, buf, sizeof buf, 100, &got) == L610_TIMEOUT);
+    CHECK_ST(m, l610_modem_verify_mode(m, &vm), L610_OK);
+    CHECK_ST(m, l610_socket_close(s), L610_OK);
+    l610_socket_free(s);
+}
+
+static void trace_counts(struct trace_log *log, unsigned *tx, unsigned *rx)
+{
+    pthread_mutex_lock(&log->lock);
+    *tx = log->tx;
+    *rx = log->rx;
+    pthread_mutex_unlock(&log->lock);
+}
+
+/* Issue #8, defect 14: l610_modem_free promises that no trace callback runs afterwards, also
+ * while sockets of the modem are alive; their calls then fail with L610_CLOSED (a recv blocked
+ * in another thread included), and closing and freeing them stays valid. */
+static void test_free_with_live_sockets(l610_modem *m, unsigned port, struct trace_log *log)
+{
+    l610_socket *idle = NULL, *blocked = NULL;
+    struct job reader;
+    pthread_t rt;
+    unsigned tx, rx, tx2, rx2;
+    unsigned char buf[8];
+    size_t got = 0;
+    l610_status st;
+    CHECK_ST(m, l610_modem_open_tcp(m, "127.0.0.1", (uint16_t)port, &idle), L610_OK);
+    CHECK_ST(m, l610_modem_open_tcp(m, "127.0.0.1", (uint16_t)port, &blocked), L610_OK);
+    if (idle == NULL || blocked == NULL) {
+        l610_modem_free(m);
+        l610_socket_free(idle);
+        l610_socket_free(blocked);
+        return;
+    }
+    job_start(&reader, &rt, recv_forever, blocked);
+    sleep_ms(300);
+    l610_modem_free(m);
+    trace_counts(log, &tx, &rx);
+    job_finish(&reader, rt, 10, "l610_socket_recv(-1) after l610_modem_free");
+    CHECK(reader.st == L610_CLOSED);
+    CHECK(l610_socket_send(idle, (const uint8_t *)"x", 1) == L610_CLOSED);
+    CHECK(l610_socket_recv(idle, buf, sizeof buf, 0, &got) == L610_CLOSED);
+    st = l610_socket_close(idle);
+    CHECK(st == L610_OK || st == L610_CLOSED);
+    l610_socket_free(idle);
+    l610_socket_free(blocked);
+    sleep_ms(200);
+    trace_counts(log, &tx2, &rx2);
+    CHECK(tx2 == tx && rx2 == rx);
+    if (tx2 != tx || rx2 != rx) {
+        fprintf(stderr, "  trace callback ran after l610_modem_free: tx %u -> %u, rx %u -> %u\n",
+                tx, tx2, rx, rx2);
+    }
+}
+
 struct worker {
     l610_modem *m;
     int ok;
@@ -710,8 +907,10 @@ int main(void)
     test_clock(m);
     test_threads(m);
     test_tls(m, port, cert, key, ca);
-    l610_modem_free(m);
-    /* The reader thread is joined by free: the counts are final. */
+    test_close_wakes_blocked_recv(m, port);
+    test_interrupt(m, port);
+    /* Frees the modem (sockets still open): the trace counts are final. */
+    test_free_with_live_sockets(m, port, &log);
     CHECK(log.tx > 10 && log.rx > 10 && log.saw_at_tx);
     pthread_mutex_destroy(&log.lock);
 
