@@ -193,7 +193,7 @@ pub unsafe extern "C" fn l610_modem_apply_profile(
     unsafe {
         with_modem(modem, |m| {
             let p = arg(profile, "profile")?;
-            Ok(m.modem.apply_profile(&p.profile)?)
+            Ok(m.modem.apply_profile(&p.profile).map(drop)?)
         })
     }
 }
@@ -210,7 +210,9 @@ pub unsafe extern "C" fn l610_modem_set_profile(
     unsafe {
         with_modem(modem, |m| {
             let p = arg(profile, "profile")?;
-            Ok(m.modem.set_profile(p.profile.clone(), auto_reapply)?)
+            Ok(m.modem
+                .set_profile(p.profile.clone(), auto_reapply)
+                .map(drop)?)
         })
     }
 }
@@ -220,5 +222,5 @@ pub unsafe extern "C" fn l610_modem_set_profile(
 #[no_mangle]
 pub unsafe extern "C" fn l610_modem_reapply_profile(modem: *const l610_modem) -> l610_status {
     // SAFETY: forwarded contract.
-    unsafe { with_modem(modem, |m| Ok(m.modem.reapply_profile()?)) }
+    unsafe { with_modem(modem, |m| Ok(m.modem.reapply_profile().map(drop)?)) }
 }

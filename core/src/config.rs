@@ -46,6 +46,9 @@ pub struct Config {
     /// Send `AT` on open until the module answers (syncs a line with garbage on it): true.
     pub probe_on_open: bool,
     pub(crate) join_reader: bool,
+    /// What the modem was opened on (`/dev/ttyUSB0 at 115200 baud`, `socket://host:port`), for
+    /// messages and `repr`s; `None` for a transport handed to [`ModemBuilder::connect`].
+    pub(crate) endpoint: Option<String>,
 }
 
 impl Default for Config {
@@ -69,6 +72,7 @@ impl Default for Config {
             trace_sink: None,
             probe_on_open: true,
             join_reader: true,
+            endpoint: None,
         }
     }
 }
@@ -166,6 +170,13 @@ impl ModemBuilder {
         self
     }
 
+    /// Name the transport in messages and `repr`s (`Modem::endpoint`), e.g. `rfc2217://host:port`
+    /// for a port a binding opened itself.
+    pub fn endpoint(mut self, name: impl Into<String>) -> Self {
+        self.config.endpoint = Some(name.into());
+        self
+    }
+
     /// Replace the whole configuration.
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
@@ -189,7 +200,9 @@ impl ModemBuilder {
             .open_native()
             .map_err(port_err)?;
         let writer = port.try_clone_native().map_err(port_err)?;
-        Modem::start(Box::new(port), Box::new(writer), self.config)
+        let mut config = self.config;
+        config.endpoint = Some(format!("{path} at {baud} baud"));
+        Modem::start(Box::new(port), Box::new(writer), config)
     }
 
     fn open_tcp(self, url: &str, addr: &str) -> Result<Modem> {
@@ -202,7 +215,7 @@ impl ModemBuilder {
         let mut last = None;
         for a in addr.to_socket_addrs().map_err(port_err)? {
             match TcpStream::connect_timeout(&a, Duration::from_secs(10)) {
-                Ok(stream) => return self.connect(stream),
+                Ok(stream) => return self.endpoint(url).connect(stream),
                 Err(e) => last = Some(e),
             }
         }

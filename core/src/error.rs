@@ -102,8 +102,9 @@ pub enum Error {
         response: String,
     },
 
-    /// The serial port could not be opened or configured.
-    #[error("serial port {path}: {source}")]
+    /// The serial port could not be opened or configured. The message ends with what to check
+    /// ([`port_hint`]): the same words in every binding.
+    #[error("serial port {path}: {source}{}", port_hint(.source.kind()))]
     Port {
         /// The port's path.
         path: String,
@@ -181,8 +182,84 @@ impl Error {
         }
     }
 
+    /// The POSIX `errno` that matches this error, for bindings whose users expect one (Python's
+    /// `OSError.errno`, as pyserial sets it): the OS's own number when the error came from the
+    /// OS, else the number of its kind (`ENOENT` for a port that does not exist, `EACCES` for
+    /// one the user may not open, `EBUSY` for one another program holds, `ETIMEDOUT` for a
+    /// module that does not answer). `None` for errors that are not about the host's resources.
+    pub fn errno(&self) -> Option<i32> {
+        match self {
+            Error::Io(io) => io.raw_os_error().or_else(|| io_kind_errno(io.kind())),
+            Error::Port { source, .. } => match source.kind() {
+                serialport::ErrorKind::NoDevice => Some(libc_errno::EBUSY),
+                serialport::ErrorKind::InvalidInput => Some(libc_errno::EINVAL),
+                serialport::ErrorKind::Io(k) => io_kind_errno(k),
+                _ => None,
+            },
+            Error::Timeout { .. } => Some(libc_errno::ETIMEDOUT),
+            _ => None,
+        }
+    }
+
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
         Error::InvalidArgument(msg.into())
+    }
+}
+
+/// The errno values of Linux (and every other POSIX system this driver runs on) that
+/// [`Error::errno`] reports; spelled out so the core needs no libc.
+mod libc_errno {
+    pub(super) const ENOENT: i32 = 2;
+    pub(super) const EINTR: i32 = 4;
+    pub(super) const EACCES: i32 = 13;
+    pub(super) const EBUSY: i32 = 16;
+    pub(super) const EINVAL: i32 = 22;
+    pub(super) const EPIPE: i32 = 32;
+    pub(super) const EADDRINUSE: i32 = 98;
+    pub(super) const ECONNABORTED: i32 = 103;
+    pub(super) const ECONNRESET: i32 = 104;
+    pub(super) const ENOTCONN: i32 = 107;
+    pub(super) const ETIMEDOUT: i32 = 110;
+    pub(super) const ECONNREFUSED: i32 = 111;
+}
+
+fn io_kind_errno(kind: std::io::ErrorKind) -> Option<i32> {
+    use libc_errno::*;
+    use std::io::ErrorKind as K;
+    Some(match kind {
+        K::NotFound => ENOENT,
+        K::PermissionDenied => EACCES,
+        K::TimedOut => ETIMEDOUT,
+        K::ConnectionRefused => ECONNREFUSED,
+        K::ConnectionReset => ECONNRESET,
+        K::ConnectionAborted => ECONNABORTED,
+        K::NotConnected => ENOTCONN,
+        K::AddrInUse => EADDRINUSE,
+        K::BrokenPipe => EPIPE,
+        K::Interrupted => EINTR,
+        K::InvalidInput => EINVAL,
+        _ => return None,
+    })
+}
+
+/// What to check when a port cannot be opened, by what went wrong: appended to every
+/// [`Error::Port`] message (so Rust, Python, C and the CLI give the same advice).
+pub(crate) fn port_hint(kind: serialport::ErrorKind) -> &'static str {
+    use std::io::ErrorKind as K;
+    match kind {
+        serialport::ErrorKind::Io(K::NotFound) => {
+            " (no such port: is the module plugged in and powered? Its AT port is usually /dev/ttyUSB2 or /dev/ttyACM0; `ls /dev/ttyUSB* /dev/ttyACM*` lists them)"
+        }
+        serialport::ErrorKind::Io(K::PermissionDenied) => {
+            " (permission denied: add your user to the group that owns the port, usually dialout: `sudo usermod -aG dialout $USER`, then log in again)"
+        }
+        serialport::ErrorKind::NoDevice => {
+            " (the port is busy: another program holds it, e.g. ModemManager, minicom or a second driver; close it or `sudo systemctl stop ModemManager`)"
+        }
+        serialport::ErrorKind::Io(K::ConnectionRefused) => {
+            " (nothing listens at that address: is the serial bridge (ser2net, l610-sim --listen) running?)"
+        }
+        _ => "",
     }
 }
 

@@ -41,7 +41,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use l610_proto as proto;
 pub use modem::{ErrorReporting, Modem};
 pub use pdp::{PdpConfig, PdpStatus};
-pub use profile::TlsProfile;
+pub use profile::{FileReport, ProfileReport, TlsProfile};
 pub use socket::{OpenOptions, Protocol, Socket, SocketState};
 pub use ssl::{
     CipherSuite, FileCounts, FileSupport, FileType, SslErrorCode, SslVersion, VerifyMode,

@@ -10,13 +10,15 @@ use crate::at::engine::{lock, Engine};
 use crate::at::{Command, Response, Stats, Urc};
 use crate::config::{Config, ModemBuilder};
 use crate::error::{Error, Result};
-use crate::profile::TlsProfile;
+use crate::profile::{ProfileReport, TlsProfile};
 
 /// A connected L610. `Send + Sync`: share it between threads (one command runs at a time; socket
 /// reads do not wait for commands).
 pub struct Modem {
     pub(crate) engine: Arc<Engine>,
     profile: Mutex<ProfileState>,
+    /// The files this driver uploaded since the module's last restart (profile.rs).
+    pub(crate) loaded: Mutex<crate::profile::LoadedFiles>,
 }
 
 #[derive(Default)]
@@ -35,6 +37,11 @@ impl std::fmt::Debug for Modem {
 }
 
 pub use l610_proto::commands::ErrorReporting;
+
+/// What to check when the port opens but nothing answers `AT`.
+const SILENT_PORT_HINT: &str = "is the module powered and booted (it needs ~10 s after power-on), \
+is this its AT port (the L610 shows several; the others stay silent), is the baud rate the \
+module's (115200 unless changed with AT+IPR), and is no other program (ModemManager) using it?";
 
 impl Modem {
     /// Configure before opening.
@@ -62,6 +69,7 @@ impl Modem {
         let modem = Modem {
             engine: Arc::new(Engine::start(reader, writer, config)?),
             profile: Mutex::default(),
+            loaded: Mutex::default(),
         };
         if probe {
             modem.probe()?;
@@ -72,6 +80,40 @@ impl Modem {
     /// The configuration in force.
     pub fn config(&self) -> &Config {
         &self.engine.config
+    }
+
+    /// What the modem was opened on: `/dev/ttyUSB0 at 115200 baud`, `socket://host:port`, or
+    /// what [`ModemBuilder::endpoint`] named; `None` for an unnamed transport.
+    pub fn endpoint(&self) -> Option<&str> {
+        self.engine.config.endpoint.as_deref()
+    }
+
+    /// A command as a person types it, with the meaning every binding gives it (Python's
+    /// `Modem.command`, C's `l610_modem_command`, the CLI): the leading `AT` is optional
+    /// (`AT+CSQ`, `at+csq`, `+CSQ` are the same command), and the response is every information
+    /// line of the command: its own `+NAME:` lines (`+CSQ: 24,99` for `+CSQ`, `+CSQ?` or
+    /// `+CSQ=...`) and lines without a prefix (`ATI`'s). `+X:` lines of other names are URCs,
+    /// as for every command. Add prefixes with [`Command::expects`] for a command that answers
+    /// under another name.
+    ///
+    /// ```
+    /// let cmd = l610::Modem::line_command("at+csq");
+    /// assert_eq!(cmd.line(), "AT+csq");
+    /// ```
+    pub fn line_command(line: &str) -> Command {
+        let cmd = Command::from_line(line).bare_lines();
+        let body = &cmd.line()[2..];
+        // The name is the command up to its `=`, `?` or end: `+CSQ` for `+CSQ=?`. Basic
+        // commands (`E0`, `I`) have no `+NAME:` answer; their bare lines are already kept.
+        let name_len = body
+            .find(|c: char| c == '=' || c == '?' || c.is_ascii_whitespace())
+            .unwrap_or(body.len());
+        let name = body[..name_len].to_ascii_uppercase();
+        if name.len() > 1 && name.starts_with(['+', '^', '$', '%', '#', '*']) {
+            cmd.expects(&name)
+        } else {
+            cmd
+        }
     }
 
     /// Send any command (for what the typed API does not cover). Bring-up engineers' escape hatch.
@@ -105,19 +147,33 @@ impl Modem {
         self.engine.shutdown("the modem was shut down");
     }
 
-    /// Send `AT` until the module answers `OK` (three tries), syncing a line that had garbage
-    /// or a half-finished command on it.
+    /// Send `AT` until the module answers `OK` (three tries, 1 s each), syncing a line that had
+    /// garbage or a half-finished command on it. A module that never answers is
+    /// [`Error::Timeout`] naming the port, the baud rate, the time waited and what to check.
     pub fn probe(&self) -> Result<()> {
+        const TRIES: u32 = 3;
         let cmd = Command::new("").timeout(Duration::from_secs(1));
+        let started = std::time::Instant::now();
         let mut last = None;
-        for _ in 0..3 {
+        for _ in 0..TRIES {
             match self.execute(&cmd) {
                 Ok(_) => return Ok(()),
-                Err(e @ (Error::Closed(_) | Error::Io(_))) => return Err(e),
+                // A boot line (ModuleReset) or garbage (ERROR) while syncing: try again.
+                Err(e @ (Error::Closed(_) | Error::Io(_) | Error::Cancelled)) => return Err(e),
                 Err(e) => last = Some(e),
             }
         }
-        Err(last.unwrap_or_else(|| Error::Closed("no answer".into())))
+        match last {
+            Some(Error::Timeout { .. }) | None => Err(Error::Timeout {
+                waiting_for: format!(
+                    "an answer to AT on {} ({TRIES} tries): {}",
+                    self.endpoint().unwrap_or("the transport"),
+                    SILENT_PORT_HINT
+                ),
+                after: started.elapsed(),
+            }),
+            Some(e) => Err(e),
+        }
     }
 
     /// `ATE1` / `ATE0`. The driver works either way; off saves a few bytes per command.
@@ -168,8 +224,9 @@ impl Modem {
     }
 
     /// Remember `profile`; with `auto_reapply`, apply it again before the next command after every
-    /// module restart (the module forgets SSL settings and files at power-down). Applies it now.
-    pub fn set_profile(&self, profile: TlsProfile, auto_reapply: bool) -> Result<()> {
+    /// module restart (the module forgets SSL settings and files at power-down). Applies it now
+    /// and reports what was uploaded ([`Modem::apply_profile`]).
+    pub fn set_profile(&self, profile: TlsProfile, auto_reapply: bool) -> Result<ProfileReport> {
         let resets = self.stats().resets;
         {
             let mut st = lock(&self.profile);
@@ -183,7 +240,7 @@ impl Modem {
     }
 
     /// Apply the remembered profile again now.
-    pub fn reapply_profile(&self) -> Result<()> {
+    pub fn reapply_profile(&self) -> Result<ProfileReport> {
         let profile = lock(&self.profile).profile.clone();
         match profile {
             Some(p) => self.apply_profile(&p),
@@ -205,7 +262,9 @@ impl Modem {
         match todo {
             Some(p) => {
                 log::info!(target: "l610", "module restarted: re-applying the TLS profile");
-                self.apply_profile(&p)
+                let report = self.apply_profile(&p)?;
+                log::info!(target: "l610", "profile re-applied: {report}");
+                Ok(())
             }
             None => Ok(()),
         }

@@ -5,8 +5,9 @@
 
 use std::fmt;
 
+use crate::at::engine::lock;
 use crate::error::{Error, Result};
-use crate::ssl::{CipherSuite, FileType, SslVersion, VerifyMode};
+use crate::ssl::{CipherSuite, FileCounts, FileType, SslVersion, VerifyMode};
 use crate::Modem;
 
 /// The SSL settings of a connection. Build with the consuming setters.
@@ -147,11 +148,132 @@ impl TlsProfile {
     }
 }
 
+/// What [`Modem::apply_profile`] did with each file, and what the module holds besides.
+///
+/// Files cannot be deleted on the module; a power cycle loses them all. So the driver remembers
+/// which files it uploaded since the module last restarted and uploads a file only when it is
+/// not among them (applying the same profile twice uploads nothing the second time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileReport {
+    /// One entry per file of the profile, trust files first (in profile order), then the
+    /// CERTFILE and KEYFILE.
+    pub files: Vec<FileReport>,
+    /// Files the module held that this driver did not upload since the module's last restart
+    /// (loaded by another program, an earlier run, or before a restart this driver did not see).
+    /// Extra trust files stay trusted until a power cycle.
+    pub foreign: FileCounts,
+}
+
+/// One file of a profile: uploaded now, or skipped because it was already loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    /// CERTFILE, KEYFILE or TRUSTFILE.
+    pub file_type: FileType,
+    /// Its position among the profile's files of that type (0 for CERTFILE and KEYFILE).
+    pub index: usize,
+    /// Bytes uploaded (PEM), or that would have been.
+    pub size: usize,
+    /// True when uploaded by this call; false when this driver had uploaded the same file since
+    /// the module's last restart.
+    pub uploaded: bool,
+}
+
+impl ProfileReport {
+    /// How many files this call uploaded.
+    pub fn uploaded(&self) -> usize {
+        self.files.iter().filter(|f| f.uploaded).count()
+    }
+
+    /// How many files were skipped (already loaded in this power cycle).
+    pub fn skipped(&self) -> usize {
+        self.files.len() - self.uploaded()
+    }
+}
+
+/// `uploaded TRUSTFILE #0 (1180 bytes); skipped CERTFILE: already loaded since the module's
+/// last restart; the module also holds 1 TRUSTFILE this driver did not load (...)`.
+impl fmt::Display for ProfileReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.files.is_empty() {
+            f.write_str("no files in the profile")?;
+        }
+        for (i, file) in self.files.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "; " };
+            let name = match file.file_type {
+                FileType::TrustFile => format!("{} #{}", file.file_type, file.index),
+                _ => file.file_type.to_string(),
+            };
+            if file.uploaded {
+                write!(f, "{sep}uploaded {name} ({} bytes)", file.size)?;
+            } else {
+                write!(
+                    f,
+                    "{sep}skipped {name}: already loaded since the module's last restart"
+                )?;
+            }
+        }
+        let FileCounts { cert, key, trust } = self.foreign;
+        if cert + key + trust > 0 {
+            write!(
+                f,
+                "; the module also holds {trust} TRUSTFILE(s), {cert} CERTFILE(s) and {key} KEYFILE(s) this driver did not load since the module's last restart (they stay until a power cycle)"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The files this driver uploaded since the module last restarted, by content digest (never the
+/// content: it may be a key).
+#[derive(Debug, Default)]
+pub(crate) struct LoadedFiles {
+    at_reset: u64,
+    files: Vec<(FileType, u64)>,
+}
+
+impl LoadedFiles {
+    /// The record for the module as it is now: emptied when it restarted since (a restart loses
+    /// every file).
+    pub(crate) fn current(&mut self, resets: u64) -> &mut Self {
+        if self.at_reset != resets {
+            self.at_reset = resets;
+            self.files.clear();
+        }
+        self
+    }
+
+    pub(crate) fn contains(&self, t: FileType, digest: u64) -> bool {
+        self.files.contains(&(t, digest))
+    }
+
+    pub(crate) fn insert(&mut self, t: FileType, digest: u64) {
+        self.files.push((t, digest));
+    }
+
+    fn count(&self, t: FileType) -> u32 {
+        self.files.iter().filter(|(ft, _)| *ft == t).count() as u32
+    }
+}
+
+/// A digest of a prepared file, to recognise a file uploaded before. Not cryptographic: it
+/// only tells this driver's own uploads apart.
+pub(crate) fn digest(prepared: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    prepared.hash(&mut h);
+    h.finish()
+}
+
 impl Modem {
-    /// Apply every setting of `profile`. Files cannot be deleted or replaced on the module, so
-    /// they are uploaded only when the module holds fewer than the profile (after a restart it
-    /// holds none); a module that holds other files must be power-cycled first.
-    pub fn apply_profile(&self, profile: &TlsProfile) -> Result<()> {
+    /// Apply every setting of `profile` (`AT+GTSSLVER`, `AT+GTSSLMODE`, `AT+GTSSLCIPHER`,
+    /// `AT+GTSSLFILE`) and report what was uploaded and what skipped.
+    ///
+    /// A file is uploaded unless this driver uploaded the same file since the module's last
+    /// restart. Files cannot be deleted or replaced, so a module that holds a CERTFILE or
+    /// KEYFILE this driver did not load (or whose trust files would exceed 40) is refused with
+    /// [`Error::LimitReached`] naming the remedy (a power cycle) before anything is uploaded;
+    /// trust files the driver did not load are reported in [`ProfileReport::foreign`].
+    pub fn apply_profile(&self, profile: &TlsProfile) -> Result<ProfileReport> {
         profile.validate()?;
         self.set_ssl_version(profile.version)?;
         self.set_verify_mode(profile.verify)?;
@@ -159,27 +281,59 @@ impl Modem {
             self.set_enabled_ciphers(suites)?;
         }
         let counts = self.ssl_file_counts()?;
-        if (counts.trust as usize) < profile.trust_files.len() {
-            if counts.trust > 0 {
+        let resets = self.stats().resets;
+        let mut wanted: Vec<(FileType, usize, &[u8])> = profile
+            .trust_files
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (FileType::TrustFile, i, t.as_slice()))
+            .collect();
+        if let Some((cert, key)) = &profile.client_identity {
+            wanted.push((FileType::CertFile, 0, cert));
+            wanted.push((FileType::KeyFile, 0, key));
+        }
+        let mut plan = Vec::with_capacity(wanted.len());
+        let foreign = {
+            let mut loaded = lock(&self.loaded);
+            let loaded = loaded.current(resets);
+            for (t, index, content) in wanted {
+                let prepared = crate::ssl::prepare_file(t, content)?;
+                let known = loaded.contains(t, digest(&prepared));
+                plan.push((t, index, content, prepared.len(), known));
+            }
+            FileCounts {
+                cert: counts.cert.saturating_sub(loaded.count(FileType::CertFile)),
+                key: counts.key.saturating_sub(loaded.count(FileType::KeyFile)),
+                trust: counts
+                    .trust
+                    .saturating_sub(loaded.count(FileType::TrustFile)),
+            }
+        };
+        // Refuse before uploading anything: a half-applied profile is the worst outcome.
+        for t in [FileType::TrustFile, FileType::CertFile, FileType::KeyFile] {
+            let new = plan.iter().filter(|p| p.0 == t && !p.4).count() as u32;
+            if new > 0 && counts.get(t) + new > t.limit() {
+                let held = counts.get(t);
+                let not_ours = foreign.get(t);
                 return Err(Error::LimitReached(format!(
-                    "the module holds {} trust file(s) that cannot be deleted; restart it before applying a profile with {}",
-                    counts.trust,
-                    profile.trust_files.len()
+                    "the module holds {held} {t} ({not_ours} not loaded by this driver since the module's last restart) and the profile needs {new} more, beyond the limit of {}; files cannot be deleted or replaced: power-cycle the module, then apply the profile again",
+                    t.limit()
                 )));
             }
-            for t in &profile.trust_files {
-                self.load_trust_file(t)?;
-            }
         }
-        if let Some((cert, key)) = &profile.client_identity {
-            if counts.cert == 0 {
-                self.load_cert_file(cert)?;
+        let mut files = Vec::with_capacity(plan.len());
+        for (file_type, index, content, size, known) in plan {
+            if !known {
+                self.load_file(file_type, content)?;
             }
-            if counts.key == 0 {
-                self.load_key_file(key)?;
-            }
+            files.push(FileReport {
+                file_type,
+                index,
+                size,
+                uploaded: !known,
+            });
         }
-        Ok(())
+        Ok(ProfileReport { files, foreign })
     }
 }
 

@@ -52,10 +52,27 @@ fn bad_files_are_refused_before_sending() {
     assert!(is_invalid(
         &refused(&rig, |m| m.load_trust_file(key.as_bytes()))
     ));
-    assert!(is_invalid(&refused(&rig, |m| m.load_file_from_path(
-        FileType::TrustFile,
-        "/nonexistent/ca.pem"
-    ))));
+    // A missing file is the OS's NotFound (FileNotFoundError in Python), with the path.
+    let missing = refused(&rig, |m| {
+        m.load_file_from_path(FileType::TrustFile, "/nonexistent/ca.pem")
+    });
+    assert!(
+        matches!(&missing, l610::Error::Io(e) if e.kind() == std::io::ErrorKind::NotFound),
+        "{missing:?}"
+    );
+    assert_eq!(missing.errno(), Some(2));
+    assert!(
+        missing.to_string().contains("/nonexistent/ca.pem"),
+        "{missing}"
+    );
+    // PEM text given as a path is refused, and not printed.
+    let pem_as_path = refused(&rig, |m| m.load_file_from_path(FileType::TrustFile, cert));
+    assert!(is_invalid(&pem_as_path), "{pem_as_path:?}");
+    assert!(!pem_as_path.to_string().contains("MIIB"), "{pem_as_path}");
+    assert!(
+        pem_as_path.to_string().contains("PEM text"),
+        "{pem_as_path}"
+    );
 }
 
 #[test]

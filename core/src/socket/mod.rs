@@ -136,7 +136,7 @@ impl Modem {
         };
         if let Err(e) = self.command(&cmd) {
             release(self);
-            return Err(e);
+            return Err(self.open_refused(e));
         }
         let timeout = options.timeout.unwrap_or(self.config().open_timeout);
         let state = self.engine.drive(Some(Instant::now() + timeout), |s| {
@@ -154,7 +154,7 @@ impl Modem {
                 let why = SocketState::from(other).to_string();
                 match protocol {
                     Protocol::Tls => Err(self.ssl_failure(&why)),
-                    Protocol::Tcp => Err(Error::ConnectionFailed(format!("{host}:{port}: {why}"))),
+                    Protocol::Tcp => Err(self.tcp_failure(host, port, &why)),
                 }
             }
             Err(e) => {

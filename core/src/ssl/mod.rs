@@ -14,6 +14,7 @@ pub use l610_proto::commands::{
 use l610_proto::commands as cmd;
 use l610_proto::ValueError;
 
+use crate::at::engine::lock;
 use crate::at::params::RangeList;
 use crate::at::{Command, Response};
 use crate::error::{Error, Result};
@@ -38,8 +39,12 @@ impl Modem {
     /// `AT+GTSSLFILE=<type>,<len>` + `>` + the file: load a certificate or key, from PEM or DER
     /// bytes. Checks content, encoded length (4–8192) and the module's limits (1 CERTFILE, 1
     /// KEYFILE, 40 TRUSTFILEs) before uploading, and verifies the upload by reading the counts back.
+    /// It always uploads (each call uses a slot, even for the same file); a
+    /// [`TlsProfile`](crate::TlsProfile) applied with [`Modem::apply_profile`] uploads only the
+    /// files this driver has not loaded since the module's last restart.
     pub fn load_file(&self, file_type: FileType, content: &[u8]) -> Result<FileCounts> {
         let upload = cmd::load_file(file_type, content)?.timeout(self.config().upload_timeout);
+        let digest = crate::profile::digest(&cmd::prepare(file_type, content)?);
         let before = self.ssl_file_counts()?;
         if before.get(file_type) >= file_type.limit() {
             return Err(Error::LimitReached(format!(
@@ -60,18 +65,20 @@ impl Modem {
                 ),
             });
         }
+        lock(&self.loaded)
+            .current(self.stats().resets)
+            .insert(file_type, digest);
         Ok(after)
     }
 
-    /// [`load_file`](Self::load_file) with the bytes of a file on the host.
+    /// [`load_file`](Self::load_file) with the bytes of a file on the host (read with
+    /// [`read_file`], so a missing file is an [`Error::Io`] of kind `NotFound`).
     pub fn load_file_from_path(
         &self,
         file_type: FileType,
         path: impl AsRef<Path>,
     ) -> Result<FileCounts> {
-        let path = path.as_ref();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = read_file(path.as_ref())?;
         self.load_file(file_type, &bytes)
     }
 
@@ -187,6 +194,27 @@ impl Modem {
     pub fn ssl_error_exec(&self) -> Result<SslErrorCode> {
         self.run_parsed(&cmd::ssl_error_exec(), cmd::parse_ssl_error)
     }
+}
+
+/// The one rule for files, in every binding: bytes are a file's content, a path is read from
+/// the host. A file that cannot be read is [`Error::Io`] with the OS's kind (`NotFound`,
+/// `PermissionDenied`: Python raises `FileNotFoundError`/`PermissionError`) and the path in the
+/// message. PEM text passed where a path belongs (a common slip: a `str` holding the
+/// certificate) is refused as [`Error::InvalidArgument`] without quoting it (it may be a key).
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let shown = path.to_string_lossy();
+    if shown.contains("-----BEGIN") || shown.contains('\n') || shown.contains('\r') {
+        return Err(Error::invalid(format!(
+            "a path was expected but this is PEM text ({} characters, not shown): pass the file's bytes instead (in Python: pem.encode())",
+            shown.chars().count()
+        )));
+    }
+    std::fs::read(path).map_err(|e| {
+        Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("cannot read {}: {e}", path.display()),
+        ))
+    })
 }
 
 fn ids(s: &[CipherSuite]) -> Vec<u8> {
