@@ -6,7 +6,7 @@
 
 CARGO ?= cargo
 
-.PHONY: all setup demo test test-rust test-python test-c fuzz bench doc clean
+.PHONY: all setup demo test test-rust test-python test-c wheel fuzz bench doc clean
 
 all: test
 
@@ -41,6 +41,12 @@ fuzz: setup
 
 test-python:
 	bash python/ci.sh
+
+# The self-contained Python wheel (OpenSSL linked in): target/wheels/l610-*.whl. python/ci.sh
+# installs it into a fresh venv without cargo and runs the examples from it.
+wheel: setup
+	L610_SKIP_WHEEL=1 bash python/ci.sh -q -k test_enums >/dev/null  # the venv with maturin
+	bash python/wheel.sh build
 
 test-c:
 	bash capi/ci.sh

@@ -1,14 +1,15 @@
 """``http.client`` over a TLS socket of the module: GET a page, print status and body.
 
-By default against the virtual module and a local ``openssl s_server -WWW``."""
+By default against the virtual module and a local HTTPS server (``l610.testing``)."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+from typing import Union
 
 import l610
-from local_server import TlsServer, default_dir
+from l610.testing import Pki, TlsServer
 
 
 def main() -> None:
@@ -21,11 +22,13 @@ def main() -> None:
     args = ap.parse_args()
 
     with contextlib.ExitStack() as stack:
+        ca: Union[bytes, str]
         if args.port is None:
-            server = stack.enter_context(TlsServer(default_dir()))
+            pki = Pki.generate()
+            server = stack.enter_context(TlsServer(pki, mode="http"))
             sim = stack.enter_context(l610.Simulator())
             modem = l610.Modem.from_simulator(sim)
-            tls_port, ca = server.port, str(server.ca)
+            tls_port, ca = server.port, pki.ca_pem
         else:
             modem = l610.Modem(args.port)
             tls_port, ca = args.tls_port or 443, args.ca

@@ -2,17 +2,26 @@
 with a virtual module (``Simulator``) for tests and notebooks.
 
     import l610
-    with l610.Simulator() as sim, l610.Modem(sim.port) as modem:
-        modem.activate_pdp()
-        modem.set_clock_from_host()
-        modem.load_trust_file("ca.pem")
-        modem.set_verify_mode(l610.VerifyMode.VERIFY)
-        with modem.open_tls("127.0.0.1", 4433) as tls:
-            tls.sendall(b"GET / HTTP/1.0\\r\\n\\r\\n")
-            print(tls.recv(4096))
+    from l610.testing import Pki, TlsServer
 
-The AT trace (keys redacted) goes to the ``logging`` logger ``l610`` at DEBUG level and to
-``Modem.transcript()``.
+    pki = Pki.generate()                        # a throwaway CA, server and client certificate
+    with TlsServer(pki) as server, l610.Simulator() as sim, l610.Modem(sim.port) as modem:
+        modem.activate_pdp()                    # AT+MIPCALL=1
+        modem.set_clock_from_host()             # certificates are checked against it
+        print(modem.set_profile(l610.TlsProfile(trust_files=[pki.ca_pem])))  # TLS 1.2, verify
+        with modem.open_tls("127.0.0.1", server.port) as tls:
+            tls.sendall(b"hello\\n")
+            print(tls.recv(4096))               # b'hello\\n' (the server echoes)
+
+``l610.Modem("/dev/ttyUSB2")`` drives hardware instead (a path, ``socket://host:port``, a pyserial
+URL, or a ``serial.Serial``). Errors are :class:`L610Error` subclasses whose message says what to
+check; ports and files raise ``OSError`` subclasses with ``errno``, as pyserial does.
+
+The AT trace (keys redacted) goes to the ``logging`` logger ``l610`` at DEBUG level when that is
+enabled, and to :meth:`Modem.transcript` with ``Modem(..., transcript_lines=N)``. In Jupyter,
+:meth:`Modem.status`, profiles, file counts, cipher lists, stats and
+:meth:`Modem.transcript_table` display as tables. pytest: the plugin ``l610.pytest_plugin``
+(fixtures ``l610_modem``, ``l610_sim``, ``l610_tls_server``; ``--l610-port`` for hardware).
 """
 
 from __future__ import annotations
@@ -28,29 +37,39 @@ from ._errors import (
     CmeError,
     ConnectionFailed,
     InvalidArgument,
+    FilePermissionError,
     IoError,
     L610Error,
     LimitReached,
+    MissingFileError,
     ModuleResetError,
     Overflow,
     PortError,
+    PortNotFoundError,
+    PortPermissionError,
     SslError,
     TimeoutError,
     UnexpectedResponse,
 )
 from ._l610 import Faults, Modem, Simulator, Socket
 from ._types import (
+    CipherList,
     CipherSuite,
     ErrorReporting,
     FileCounts,
+    FileReport,
     FileSupport,
     FileType,
+    ModemStatus,
     PdpStatus,
+    ProfileReport,
     ReceiveFormat,
     SslErrorCode,
     SslVersion,
     Stats,
     TlsProfile,
+    TraceRecord,
+    Transcript,
     Urc,
     VerifyMode,
 )
@@ -59,7 +78,11 @@ __version__: str = _l610.__version__
 
 
 class HTTPSConnection(_http_client.HTTPConnection):
-    """``http.client`` over a TLS socket of the module: ``HTTPSConnection(modem, host)``."""
+    """``http.client`` over a TLS socket of the module: ``HTTPSConnection(modem, host)``.
+
+    TLS is the module's (its ``+GTSSL*`` settings, e.g. from :meth:`Modem.set_profile`);
+    ``request``/``getresponse`` work as with ``http.client.HTTPSConnection``. ``check_clock`` is
+    passed to :meth:`Modem.open_tls`."""
 
     default_port = 443
 
@@ -72,14 +95,17 @@ class HTTPSConnection(_http_client.HTTPConnection):
         self._check_clock = check_clock
 
     def connect(self) -> None:
+        """Open the TLS socket through the module (:meth:`Modem.open_tls`)."""
         self.sock = self._modem.open_tls(self.host, self.port, check_clock=self._check_clock)
 
 
 __all__ = [
-    "AtError", "CipherSuite", "ClockSkew", "Closed", "CmeError", "ConnectionFailed",
-    "ErrorReporting", "Faults", "FileCounts", "FileSupport", "FileType", "HTTPSConnection",
-    "InvalidArgument", "IoError", "L610Error", "LimitReached", "Modem", "ModuleResetError",
-    "Overflow", "PdpStatus", "PortError", "ReceiveFormat", "Simulator", "Socket", "SslError",
-    "SslErrorCode", "SslVersion", "Stats", "TimeoutError", "TlsProfile", "UnexpectedResponse",
-    "Urc", "VerifyMode", "__version__",
+    "AtError", "CipherList", "CipherSuite", "ClockSkew", "Closed", "CmeError",
+    "ConnectionFailed", "ErrorReporting", "Faults", "FileCounts", "FilePermissionError",
+    "FileReport", "FileSupport", "FileType", "HTTPSConnection", "InvalidArgument", "IoError",
+    "L610Error", "LimitReached", "MissingFileError", "Modem", "ModemStatus", "ModuleResetError",
+    "Overflow", "PdpStatus", "PortError", "PortNotFoundError", "PortPermissionError",
+    "ProfileReport", "ReceiveFormat", "Simulator", "Socket", "SslError", "SslErrorCode",
+    "SslVersion", "Stats", "TimeoutError", "TlsProfile", "TraceRecord", "Transcript",
+    "UnexpectedResponse", "Urc", "VerifyMode", "__version__",
 ]

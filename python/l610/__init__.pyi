@@ -1,4 +1,7 @@
-"""Type stubs for l610 (hand-written; tests/test_stubs.py checks them against the runtime)."""
+"""Type stubs for l610 (hand-written). python/ci.sh checks them against the runtime with
+``mypy.stubtest`` (allowlist: python/stubtest-allowlist.txt) and type-checks every Python snippet
+of the READMEs, the examples and the tests against them with ``mypy --strict``
+(python/tests/test_typing.py)."""
 
 import builtins
 import datetime
@@ -6,7 +9,15 @@ import enum
 import http.client
 import os
 from types import TracebackType
-from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple, Type, TypedDict, Union, NamedTuple
+from typing import (
+    Any, Dict, List, Literal, NamedTuple, Optional, Protocol, Sequence, SupportsIndex, Tuple,
+    Type, TypedDict, Union, final, overload,
+)
+
+class _SerialLike(Protocol):
+    """What ``Modem(port)`` accepts besides paths and URLs: a ``serial.Serial``-like object."""
+    def read(self, size: int = ..., /) -> bytes: ...
+    def write(self, data: bytes, /) -> Optional[int]: ...
 
 __version__: str
 __all__: List[str]
@@ -107,6 +118,7 @@ class FileCounts(NamedTuple):
     cert: int
     key: int
     trust: int
+    def _repr_html_(self) -> str: ...
 
 class FileSupport(NamedTuple):
     file_types: List[FileType]
@@ -119,10 +131,71 @@ class Stats(NamedTuple):
     stray: int
     oversized_lines: int
     rx_bytes: int
+    trace_dropped: int = 0
+    def _repr_html_(self) -> str: ...
 
 class PdpStatus(NamedTuple):
     state: Literal["inactive", "active", "busy"]
     ip: Optional[str]
+
+class CipherList(List[CipherSuite]):
+    def _repr_html_(self) -> str: ...
+
+class FileReport(NamedTuple):
+    file_type: FileType
+    number: int
+    size: int
+    uploaded: bool
+
+class ProfileReport(NamedTuple):
+    files: List[FileReport]
+    foreign: FileCounts
+    summary: str
+    @property
+    def uploaded(self) -> int: ...
+    @property
+    def skipped(self) -> int: ...
+    def _repr_html_(self) -> str: ...
+
+class TraceRecord(NamedTuple):
+    time: float
+    direction: Literal["tx", "rx"]
+    text: str
+
+class Transcript(List[TraceRecord]):
+    def to_records(self) -> List[Dict[str, Any]]: ...
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> TraceRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> "Transcript": ...
+    def _repr_html_(self) -> str: ...
+
+class ModemStatus:
+    port: str
+    pdp: PdpStatus
+    clock: datetime.datetime
+    clock_offset: Optional[float]
+    ssl_version: SslVersion
+    verify: VerifyMode
+    files: FileCounts
+    ciphers: CipherList
+    receive_format: ReceiveFormat
+    restarts: int
+    def __init__(
+        self,
+        port: str,
+        pdp: PdpStatus,
+        clock: datetime.datetime,
+        clock_offset: Optional[float],
+        ssl_version: SslVersion,
+        verify: VerifyMode,
+        files: FileCounts,
+        ciphers: CipherList,
+        receive_format: ReceiveFormat,
+        restarts: int,
+    ) -> None: ...
+    def rows(self) -> List[Tuple[str, str]]: ...
+    def _repr_html_(self) -> str: ...
 
 class Urc:
     kind: Literal["boot", "sim", "mipcall", "mipopen", "mipclose", "mipstat", "miprtcp", "other"]
@@ -134,6 +207,18 @@ class Urc:
     acked: Optional[int]
     n: Optional[int]
     data: Optional[bytes]
+    def __init__(
+        self,
+        kind: str,
+        text: Optional[str] = None,
+        id: Optional[int] = None,
+        connected: Optional[bool] = None,
+        detail: Optional[int] = None,
+        status: Optional[int] = None,
+        acked: Optional[int] = None,
+        n: Optional[int] = None,
+        data: Optional[bytes] = None,
+    ) -> None: ...
 
 class TlsProfile:
     version: SslVersion
@@ -153,6 +238,7 @@ class TlsProfile:
     def set_client_identity(self, cert: _Source, key: _Source) -> "TlsProfile": ...
     def validate(self) -> None: ...
     def __repr__(self) -> str: ...  # file counts and sizes, never their bytes
+    def _repr_html_(self) -> str: ...
 
 class SimState(TypedDict):
     echo: bool
@@ -169,6 +255,7 @@ class SimState(TypedDict):
     last_ssl_error: int
     clock_unix: int
 
+@final
 class Faults:
     def set_response_delay(self, seconds: float) -> None: ...
     def drop_next_final(self) -> None: ...
@@ -177,9 +264,10 @@ class Faults:
     def set_chunking(self, size: Optional[int] = None, gap: float = 0.001) -> None: ...
     def swallow_next_prompt(self) -> None: ...
 
+@final
 class Simulator:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         echo: bool = True,
         baud: Optional[int] = None,
@@ -187,9 +275,10 @@ class Simulator:
         data_mode_idle_timeout: float = 12.0,
         in_memory: bool = False,
         manual: bool = False,
-    ) -> None: ...
+    ) -> "Simulator": ...
     @property
-    def port(self) -> Optional[str]: ...
+    def port(self) -> str: ...
+    def listen(self, host: str = "127.0.0.1", port: int = 0) -> str: ...
     @property
     def faults(self) -> Faults: ...
     @property
@@ -200,8 +289,9 @@ class Simulator:
     def __enter__(self) -> "Simulator": ...
     def __exit__(
         self, t: Optional[Type[BaseException]], v: Optional[BaseException], tb: Optional[TracebackType]
-    ) -> bool: ...
+    ) -> None: ...
 
+@final
 class Socket:
     @property
     def id(self) -> int: ...
@@ -232,12 +322,13 @@ class Socket:
     def __enter__(self) -> "Socket": ...
     def __exit__(
         self, t: Optional[Type[BaseException]], v: Optional[BaseException], tb: Optional[TracebackType]
-    ) -> bool: ...
+    ) -> None: ...
 
+@final
 class Modem:
-    def __init__(
-        self,
-        port: str,
+    def __new__(
+        cls,
+        port: Union[str, "os.PathLike[str]", _SerialLike],
         baudrate: int = 115200,
         timeout: float = 5.0,
         *,
@@ -245,8 +336,8 @@ class Modem:
         pdp_timeout: Optional[float] = None,
         upload_timeout: Optional[float] = None,
         probe: bool = True,
-        transcript_lines: int = 10000,
-    ) -> None: ...
+        transcript_lines: int = 0,
+    ) -> "Modem": ...
     @staticmethod
     def from_simulator(
         sim: Simulator,
@@ -256,22 +347,23 @@ class Modem:
         pdp_timeout: Optional[float] = None,
         upload_timeout: Optional[float] = None,
         probe: bool = True,
-        transcript_lines: int = 10000,
+        transcript_lines: int = 0,
     ) -> "Modem": ...
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...
+    @property
+    def port(self) -> str: ...
     def __enter__(self) -> "Modem": ...
     def __exit__(
         self, t: Optional[Type[BaseException]], v: Optional[BaseException], tb: Optional[TracebackType]
-    ) -> bool: ...
+    ) -> None: ...
     # AT escape hatch and housekeeping
     def command(
         self,
-        body: str,
+        line: str,
         *,
         expects: Sequence[str] = ...,
-        bare_lines: bool = False,
         timeout: Optional[float] = None,
         payload: Optional[bytes] = None,
         redact_payload: bool = False,
@@ -287,7 +379,9 @@ class Modem:
     def drain_urcs(self) -> List[Urc]: ...
     def stats(self) -> Stats: ...
     def transcript(self) -> List[str]: ...
+    def transcript_table(self) -> Transcript: ...
     def clear_transcript(self) -> None: ...
+    def status(self) -> ModemStatus: ...
     # SSL files
     def load_file(self, file_type: Union[FileType, int], source: _Source) -> FileCounts: ...
     def load_trust_file(self, source: _Source) -> FileCounts: ...
@@ -303,15 +397,15 @@ class Modem:
     def ssl_version(self) -> SslVersion: ...
     def ssl_version_support(self) -> List[SslVersion]: ...
     def set_cipher(self, suite: _Suite, enabled: bool = True) -> None: ...
-    def enabled_ciphers(self) -> List[CipherSuite]: ...
-    def set_enabled_ciphers(self, suites: Sequence[_Suite]) -> List[CipherSuite]: ...
+    def enabled_ciphers(self) -> CipherList: ...
+    def set_enabled_ciphers(self, suites: Sequence[_Suite]) -> CipherList: ...
     def cipher_support(self) -> Tuple[List[int], List[int]]: ...
     def ssl_error(self) -> Union[SslErrorCode, int]: ...
     def ssl_error_exec(self) -> Union[SslErrorCode, int]: ...
     # profile
-    def set_profile(self, profile: TlsProfile, auto_reapply: bool = True) -> None: ...
-    def apply_profile(self, profile: TlsProfile) -> None: ...
-    def reapply_profile(self) -> None: ...
+    def set_profile(self, profile: TlsProfile, auto_reapply: bool = True) -> ProfileReport: ...
+    def apply_profile(self, profile: TlsProfile) -> ProfileReport: ...
+    def reapply_profile(self) -> ProfileReport: ...
     # PDP context
     def activate_pdp(
         self, apn: Optional[str] = None, user: Optional[str] = None, password: Optional[str] = None
@@ -362,6 +456,7 @@ class HTTPSConnection(http.client.HTTPConnection):
 # Exceptions
 class L610Error(Exception):
     kind: int
+    errno: Optional[int]
 
 class InvalidArgument(L610Error, ValueError): ...
 class LimitReached(L610Error): ...
@@ -404,4 +499,8 @@ class UnexpectedResponse(L610Error):
 class PortError(L610Error, OSError):
     path: str
 
+class PortNotFoundError(PortError, FileNotFoundError): ...
+class PortPermissionError(PortError, PermissionError): ...
 class IoError(L610Error, OSError): ...
+class MissingFileError(IoError, FileNotFoundError): ...
+class FilePermissionError(IoError, PermissionError): ...

@@ -8,7 +8,10 @@ from typing import Any, Optional
 
 
 class L610Error(Exception):
-    """Base class of every error the driver reports. ``kind`` is the core's stable number."""
+    """Base class of every error the driver reports. ``kind`` is the core's stable number
+    (the same as C's ``l610_status``); ``errno`` is set where a POSIX errno fits (ports, files,
+    timeouts), else ``None``. The message is the core's, word for word the same in Rust, C and
+    the CLI."""
 
     kind: int = 0
 
@@ -85,13 +88,58 @@ class UnexpectedResponse(L610Error):
 
 
 class PortError(L610Error, OSError):
-    """The serial port could not be opened or configured."""
+    """The serial port could not be opened or configured.
+
+    An ``OSError`` with ``errno`` set, as pyserial raises it; ``path`` (and ``filename``) is the
+    port. The message ends with what to check (plugged in? the ``dialout`` group? another
+    program holding it?). A missing port is also a ``FileNotFoundError``
+    (:class:`PortNotFoundError`), one you may not open a ``PermissionError``
+    (:class:`PortPermissionError`)."""
 
     path: str = ""
 
 
+class PortNotFoundError(PortError, FileNotFoundError):
+    """The port does not exist (``errno.ENOENT``)."""
+
+
+class PortPermissionError(PortError, PermissionError):
+    """The port may not be opened by this user (``errno.EACCES``): join the ``dialout`` group."""
+
+
 class IoError(L610Error, OSError):
-    """Reading or writing the transport failed."""
+    """Reading or writing the transport failed, or a file given by path could not be read.
+
+    ``errno`` is set; a missing file is also a ``FileNotFoundError``
+    (:class:`MissingFileError`), an unreadable one a ``PermissionError``
+    (:class:`FilePermissionError`)."""
+
+
+class MissingFileError(IoError, FileNotFoundError):
+    """A file given by path does not exist (``errno.ENOENT``)."""
+
+
+class FilePermissionError(IoError, PermissionError):
+    """A file given by path may not be read (``errno.EACCES``)."""
+
+
+_ENOENT, _EACCES = 2, 13
+_OS_ERROR_CLASSES = {
+    ("PortError", _ENOENT): PortNotFoundError,
+    ("PortError", _EACCES): PortPermissionError,
+    ("IoError", _ENOENT): MissingFileError,
+    ("IoError", _EACCES): FilePermissionError,
+}
+
+
+def _os_error_class(base: str, errno: Optional[int]) -> type:
+    """The class for a port or I/O error with ``errno`` (python/src/errors.rs calls this)."""
+    found = _OS_ERROR_CLASSES.get((base, errno or 0))
+    if found is not None:
+        return found
+    cls = globals()[base]
+    assert isinstance(cls, type)
+    return cls
 
 
 def _ssl_error_code(code: int) -> Any:

@@ -61,6 +61,9 @@ pub(crate) fn run<T: Send>(
     trace: Option<&Trace>,
     f: impl FnOnce() -> l610::Result<T> + Send,
 ) -> PyResult<T> {
+    if let Some(t) = trace {
+        t.refresh(py);
+    }
     let (result, interrupted) = if on_main_thread() {
         py.detach(move || {
             let raised: Rc<RefCell<Option<PyErr>>> = Rc::default();

@@ -67,7 +67,17 @@ pub(crate) fn to_pyerr(py: Python<'_>, e: Error) -> PyErr {
 fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     let module = py.import("l610._errors")?;
     let kind = e.kind();
-    let class = module.getattr(class_name(kind))?;
+    let errno = e.errno();
+    // Port and I/O errors are OSErrors with an errno, as pyserial raises them; the class also
+    // derives from the builtin subclass for that errno (FileNotFoundError, PermissionError).
+    let os_error = matches!(kind, ErrorKind::Port | ErrorKind::Io);
+    let class = if os_error {
+        module
+            .getattr("_os_error_class")?
+            .call1((class_name(kind), errno))?
+    } else {
+        module.getattr(class_name(kind))?
+    };
     let attrs = PyDict::new(py);
     attrs.set_item("kind", kind as u32)?;
     match e {
@@ -110,11 +120,21 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
             attrs.set_item("command", command)?;
             attrs.set_item("response", response)?;
         }
-        Error::Port { path, .. } => attrs.set_item("path", path)?,
-        Error::Io(io) => attrs.set_item("errno", io.raw_os_error())?,
+        Error::Port { path, .. } => {
+            attrs.set_item("path", path)?;
+            attrs.set_item("filename", path)?;
+        }
         _ => {}
     }
-    let instance = class.call1((e.to_string(),))?;
+    let instance = match (os_error, errno) {
+        (true, Some(n)) => class.call1((n, e.to_string()))?,
+        _ => {
+            // An OSError subclass (TimeoutError) has the attribute already; the others get it
+            // on the instance, `None` where no errno fits.
+            attrs.set_item("errno", errno)?;
+            class.call1((e.to_string(),))?
+        }
+    };
     for (k, v) in attrs.iter() {
         instance.setattr(k.str()?, v)?;
     }

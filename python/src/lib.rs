@@ -12,7 +12,9 @@ mod errors;
 mod modem;
 mod sim;
 mod socket;
+mod testing;
 mod trace;
+mod transport;
 
 use pyo3::prelude::*;
 
@@ -133,6 +135,13 @@ fn validate_profile(
     profile.validate().map_err(|e| errors::to_pyerr(py, e))
 }
 
+/// Read a file given by path with the core's one rule (`l610::ssl::read_file`): a missing
+/// file is `FileNotFoundError`, PEM text given as a path is refused without being shown.
+#[pyfunction]
+fn read_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Vec<u8>> {
+    l610::ssl::read_file(&path).map_err(|e| errors::to_pyerr(py, e))
+}
+
 #[pymodule]
 #[pyo3(name = "_l610")]
 fn l610_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -150,6 +159,8 @@ fn l610_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(default_profile, m)?)?;
     m.add_function(wrap_pyfunction!(validate_profile, m)?)?;
     m.add_function(wrap_pyfunction!(errors::error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(read_file, m)?)?;
+    m.add_function(wrap_pyfunction!(testing::generate_pki, m)?)?;
     m.add_class::<modem::Modem>()?;
     m.add_class::<socket::Socket>()?;
     m.add_class::<sim::Simulator>()?;

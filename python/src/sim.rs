@@ -11,6 +11,20 @@ use pyo3::types::{PyDict, PyTuple};
 use crate::errors::to_pyerr;
 use crate::modem::secs;
 
+/// A virtual L610 (``l610-sim``): answers AT commands on a pseudo-terminal as the module does
+/// and makes real TLS connections (OpenSSL), so tests and notebooks need no hardware.
+///
+/// ``Simulator()`` starts it on a new pty (:attr:`port`, open it with ``l610.Modem(sim.port)``,
+/// pyserial or minicom); ``in_memory=True`` uses a socket pair instead (only
+/// :meth:`Modem.from_simulator` can drive it). By default it behaves as registered hardware
+/// does (clock on network time, ``+GTSSLVER: 0``); ``manual=True`` is the module of Fibocom's
+/// SSL manual (clock unset at 2015-01-01, ``+GTSSLVER: 2`` i.e. TLS 1.0, ``+MIPCLOSE: <id>,1``).
+/// ``echo``, ``baud`` (pace output at this rate), ``handshake_timeout`` and
+/// ``data_mode_idle_timeout`` (seconds) tune it. :attr:`faults` injects misbehaviour;
+/// :meth:`power_cycle` loses every SSL setting and file, as on hardware.
+///
+/// Thread safety: every method may be called from any thread. Stops on :meth:`stop`, at the end
+/// of a ``with`` block, or when collected.
 #[pyclass(frozen, module = "l610._l610")]
 pub(crate) struct Simulator {
     sim: Mutex<Option<Sim>>,
@@ -39,10 +53,6 @@ impl Simulator {
 
 #[pymethods]
 impl Simulator {
-    /// Start a virtual module on a new pty (or, with `in_memory=True`, on a socket pair that
-    /// only `Modem.from_simulator` can use). By default it behaves as registered hardware does
-    /// (clock on network time, `+GTSSLVER: 0`); `manual=True` gives the module of Fibocom's
-    /// SSL manual instead (clock unset at 2015-01-01, `+GTSSLVER: 2`, `+MIPCLOSE: <id>,1`).
     #[new]
     #[pyo3(signature = (*, echo=true, baud=None, handshake_timeout=30.0, data_mode_idle_timeout=12.0, in_memory=false, manual=false))]
     fn new(
@@ -90,24 +100,51 @@ impl Simulator {
         })
     }
 
-    /// The pty path to open (`l610.Modem(sim.port)`, pyserial, minicom); None in memory.
+    /// The pty path to open (``l610.Modem(sim.port)``, pyserial, minicom). Raises
+    /// :class:`InvalidArgument` for an in-memory simulator (use :meth:`Modem.from_simulator`).
     #[getter]
-    fn port(&self) -> Option<String> {
-        self.port.clone()
+    fn port(&self, py: Python<'_>) -> PyResult<String> {
+        self.port.clone().ok_or_else(|| {
+            to_pyerr(
+                py,
+                l610::Error::InvalidArgument(
+                    "an in-memory simulator has no port: use l610.Modem.from_simulator(sim)".into(),
+                ),
+            )
+        })
     }
 
-    /// Fault injection.
+    /// Serve the module's line over TCP, as ser2net serves a serial port (one client at a
+    /// time), on ``host`` and ``port`` (0: a free one). Returns the URL to open:
+    /// ``l610.Modem(sim.listen())`` or ``serial.serial_for_url(...)``
+    /// (``"socket://127.0.0.1:PORT"``). Only for a pty simulator; stops with it.
+    #[pyo3(signature = (host="127.0.0.1", port=0))]
+    fn listen(&self, py: Python<'_>, host: &str, port: u16) -> PyResult<String> {
+        let listener = std::net::TcpListener::bind((host, port))?;
+        let mut guard = self.sim.lock().unwrap_or_else(|e| e.into_inner());
+        let sim = guard
+            .as_mut()
+            .ok_or_else(|| to_pyerr(py, l610::Error::Closed("the simulator is stopped".into())))?;
+        let addr = sim
+            .serve_tcp(listener)
+            .map_err(|e| PyOSError::new_err(format!("cannot serve the simulator: {e}")))?;
+        Ok(format!("socket://{addr}"))
+    }
+
+    /// Fault injection (:class:`Faults`): delays, dropped answers, garbage, reboots.
     #[getter]
     fn faults(&self, py: Python<'_>) -> Py<Faults> {
         self.faults.clone_ref(py)
     }
 
+    /// False once :meth:`stop` was called.
     #[getter]
     fn running(&self) -> bool {
         self.sim.lock().unwrap_or_else(|e| e.into_inner()).is_some()
     }
 
-    /// Pull the power: all SSL state is lost, boot URCs are printed, echo is back on.
+    /// Pull the power and wait for the boot: every SSL setting and file is lost, the boot line
+    /// (``AT command ready``) is printed, echo is back on. A driver sees it as a restart.
     fn power_cycle(&self, py: Python<'_>) -> PyResult<()> {
         let running = py.detach(|| {
             let guard = self.sim.lock().unwrap_or_else(|e| e.into_inner());
@@ -123,7 +160,9 @@ impl Simulator {
         }
     }
 
-    /// A snapshot of the module's state, as a dict.
+    /// A snapshot of the module's state (a dict: echo, verify, ssl_version, ciphers, file
+    /// counts, iprfmt, pdp_active, open_sockets, boots, last_ssl_error, clock_unix). Sends no
+    /// AT command: it looks inside the virtual module.
     fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let st = self.with(py, |s| s.state())?;
         let d = PyDict::new(py);
@@ -150,25 +189,28 @@ impl Simulator {
         py.detach(move || drop(sim));
     }
 
+    /// Return ``self`` (``with Simulator() as sim:``).
     fn __enter__(slf: Py<Self>) -> Py<Self> {
         slf
     }
 
+    /// :meth:`stop`; exceptions propagate.
     #[pyo3(signature = (*_args))]
-    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> bool {
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) {
         self.stop(py);
-        false
     }
 
     fn __repr__(&self) -> String {
+        let state = if self.running() { "running" } else { "stopped" };
         match &self.port {
-            Some(p) => format!("<l610.Simulator on {p}>"),
-            None => "<l610.Simulator in memory>".into(),
+            Some(p) => format!("<l610.Simulator on {p}, {state}>"),
+            None => format!("<l610.Simulator in memory, {state}>"),
         }
     }
 }
 
-/// Misbehaviour on demand (`sim.faults`).
+/// Misbehaviour on demand (``sim.faults``), to test what a driver does when the module
+/// misbehaves. Every method takes effect at once, from any thread.
 #[pyclass(frozen, module = "l610._l610")]
 pub(crate) struct Faults {
     inner: l610_sim::Faults,

@@ -13,6 +13,18 @@ use crate::errors::to_pyerr;
 use crate::modem::secs;
 use crate::trace::Trace;
 
+/// A connection through the module (``+MIPOPEN``), TLS or TCP, from :meth:`Modem.open_tls` /
+/// :meth:`Modem.open_tcp`, with the parts of Python's socket API that ``http.client`` and MQTT
+/// clients use: ``send``/``sendall`` (``AT+MIPSEND``), ``recv``/``recv_into``, timeouts,
+/// ``makefile``, ``close`` (``AT+MIPCLOSE``), ``with``.
+///
+/// ``recv`` returns ``b""`` only after the peer closed and everything was read; a module restart
+/// or a broken stack raise. Timeouts work as on Python sockets (``None`` blocks, the default;
+/// ``0.0`` is non-blocking and raises ``BlockingIOError``; else :class:`TimeoutError`).
+///
+/// Thread safety: one thread may read while another sends; :meth:`close` from any thread wakes
+/// a blocked ``recv`` (it raises :class:`Closed`). Every call releases the GIL and Ctrl-C ends
+/// it. A module restart closes every socket.
 #[pyclass(frozen, module = "l610._l610")]
 pub(crate) struct Socket {
     /// Taken by `close`. A call clones the `Arc` and lets go of the lock, so `close` never waits
@@ -105,7 +117,7 @@ impl Socket {
         self.id
     }
 
-    /// "tls" or "tcp".
+    /// ``"tls"`` or ``"tcp"``.
     #[getter]
     fn protocol(&self) -> &'static str {
         if self.tls {
@@ -115,6 +127,7 @@ impl Socket {
         }
     }
 
+    /// True once closed by this host (a peer close leaves it open until :meth:`close`).
     #[getter]
     fn closed(&self) -> bool {
         self.inner
@@ -123,29 +136,33 @@ impl Socket {
             .is_none()
     }
 
-    /// Bytes received and not yet read.
+    /// Bytes received and not yet read (no command is sent).
     fn buffered(&self, py: Python<'_>) -> PyResult<usize> {
         self.with(py, |s| Ok(s.buffered()))
     }
 
-    /// Send all of `data`; returns its length (the module takes it all or fails).
+    /// ``AT+MIPSEND``: send all of ``data`` (in chunks of at most 1400 bytes) and return its
+    /// length: the module takes it all or the call raises.
     fn send(&self, py: Python<'_>, data: Vec<u8>) -> PyResult<usize> {
         let n = data.len();
         self.with(py, |s| s.send(&data))?;
         Ok(n)
     }
 
+    /// Send all of ``data`` (as :meth:`send`), returning None as ``socket.sendall`` does.
     fn sendall(&self, py: Python<'_>, data: Vec<u8>) -> PyResult<()> {
         self.with(py, |s| s.send(&data))
     }
 
-    /// Up to `bufsize` bytes; b"" once the peer has closed and everything was read.
+    /// Up to ``bufsize`` bytes, waiting as the timeout says; ``b""`` once the peer has closed
+    /// and everything was read. Raises :class:`Overflow` once where received data was lost.
     fn recv<'py>(&self, py: Python<'py>, bufsize: usize) -> PyResult<Bound<'py, PyBytes>> {
         let data = self.recv_vec(py, bufsize)?;
         Ok(PyBytes::new(py, &data))
     }
 
-    /// Receive into a writable buffer (bytearray, memoryview); returns the byte count.
+    /// Receive into a writable buffer (bytearray, memoryview), at most ``nbytes`` (0: its
+    /// length); returns the byte count, 0 at the end of the stream.
     #[pyo3(signature = (buffer, nbytes=0))]
     fn recv_into(
         &self,
@@ -160,13 +177,14 @@ impl Socket {
         Ok(n)
     }
 
-    /// Seconds, or None to block (the default), or 0.0 for non-blocking.
+    /// Seconds reads wait, or None to block (the default), or 0.0 for non-blocking.
     fn settimeout(&self, value: Option<f64>) -> PyResult<()> {
         let t = value.map(secs).transpose()?;
         *self.timeout.lock().unwrap_or_else(|e| e.into_inner()) = t;
         Ok(())
     }
 
+    /// The timeout set with :meth:`settimeout`.
     fn gettimeout(&self) -> Option<f64> {
         self.timeout
             .lock()
@@ -174,11 +192,13 @@ impl Socket {
             .map(|t| t.as_secs_f64())
     }
 
+    /// ``setblocking(True)`` is ``settimeout(None)``, ``False`` is ``settimeout(0.0)``.
     fn setblocking(&self, flag: bool) -> PyResult<()> {
         self.settimeout(if flag { None } else { Some(0.0) })
     }
 
-    /// `AT+MIPCLOSE` (once the last `makefile` object is closed). Closing twice is a no-op.
+    /// ``AT+MIPCLOSE``, once the last :meth:`makefile` object is closed (as Python sockets do).
+    /// Closing twice is a no-op. A ``recv`` blocked in another thread raises :class:`Closed`.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         {
             let mut refs = self.io_refs.lock().unwrap_or_else(|e| e.into_inner());
@@ -190,10 +210,12 @@ impl Socket {
         self.close_now(py)
     }
 
+    /// Used by :meth:`makefile` objects (private).
     fn _io_ref(&self) {
         self.io_refs.lock().unwrap_or_else(|e| e.into_inner()).0 += 1;
     }
 
+    /// Used by :meth:`makefile` objects (private).
     fn _io_unref(&self, py: Python<'_>) -> PyResult<()> {
         let close = {
             let mut refs = self.io_refs.lock().unwrap_or_else(|e| e.into_inner());
@@ -206,8 +228,8 @@ impl Socket {
         Ok(())
     }
 
-    /// Close now, whatever file objects remain. Never waits for a `recv` in another thread: that
-    /// one wakes with `Closed`.
+    /// ``AT+MIPCLOSE`` now, whatever file objects remain. Never waits for a ``recv`` in another
+    /// thread: that one wakes with :class:`Closed`.
     fn close_now(&self, py: Python<'_>) -> PyResult<()> {
         let sock = self.inner.write().unwrap_or_else(|e| e.into_inner()).take();
         let Some(sock) = sock else {
@@ -218,13 +240,15 @@ impl Socket {
         r
     }
 
-    /// Python's socket API: `shutdown` closes (the module has no half-close).
-    #[pyo3(signature = (_how=2))]
-    fn shutdown(&self, py: Python<'_>, _how: i32) -> PyResult<()> {
+    /// Python's socket API: ``shutdown`` closes (the module has no half-close).
+    #[pyo3(signature = (how=2))]
+    fn shutdown(&self, py: Python<'_>, how: i32) -> PyResult<()> {
+        let _ = how;
         self.close(py)
     }
 
-    /// A file object over the socket (`io.BufferedReader` for "rb", as `socket.makefile` does).
+    /// A file object over the socket (``io.BufferedReader`` for ``"rb"``, text for ``"r"``),
+    /// as ``socket.makefile`` builds it.
     #[pyo3(signature = (mode="r", buffering=None, *, encoding=None, errors=None, newline=None))]
     #[allow(clippy::too_many_arguments)]
     fn makefile<'py>(
@@ -241,14 +265,15 @@ impl Socket {
             .call1((slf, mode, buffering, encoding, errors, newline))
     }
 
+    /// Return ``self`` (``with modem.open_tls(...) as tls:``).
     fn __enter__(slf: Py<Self>) -> Py<Self> {
         slf
     }
 
+    /// :meth:`close`; exceptions propagate.
     #[pyo3(signature = (*_args))]
-    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> PyResult<bool> {
-        self.close(py)?;
-        Ok(false)
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        self.close(py)
     }
 
     fn __repr__(&self) -> String {

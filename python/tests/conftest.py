@@ -8,10 +8,11 @@ import pytest
 
 import l610
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "examples" / "python"))
+# s_server.py: the suite's own helper, openssl s_server (a TLS server we did not write). The
+# examples use l610.testing instead (no openssl binary).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from local_server import TlsServer, make_pki  # noqa: E402
+from s_server import TlsServer, make_pki  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -41,14 +42,14 @@ def sim() -> Iterator[l610.Simulator]:
 
 @pytest.fixture
 def modem(sim: l610.Simulator) -> Iterator[l610.Modem]:
-    with l610.Modem(sim.port or "", timeout=5.0) as m:
+    with l610.Modem(sim.port, timeout=5.0, transcript_lines=10_000) as m:
         yield m
 
 
 @pytest.fixture
 def manual_modem() -> Iterator[l610.Modem]:
     """A modem on the module of Fibocom's manual: its clock was never set (2015-01-01)."""
-    with l610.Simulator(manual=True) as s, l610.Modem(s.port or "", timeout=5.0) as m:
+    with l610.Simulator(manual=True) as s, l610.Modem(s.port, timeout=5.0, transcript_lines=1000) as m:
         yield m
 
 

@@ -53,12 +53,19 @@ def test_at_error(modem: l610.Modem) -> None:
 
 def test_cme_error_numeric_and_verbose(modem: l610.Modem) -> None:
     with pytest.raises(l610.CmeError) as e:
-        modem.open_tcp("127.0.0.1", 9)  # no PDP context: +CME ERROR: 3
+        modem.command("+MIPOPEN=1,,\"127.0.0.1\",9,0")  # no PDP context: +CME ERROR: 3
     assert e.value.code == 3 and e.value.text is None
     modem.set_error_reporting(l610.ErrorReporting.VERBOSE)
     with pytest.raises(l610.CmeError) as e:
-        modem.open_tcp("127.0.0.1", 9)
+        modem.command("+MIPOPEN=1,,\"127.0.0.1\",9,0")
     assert e.value.text == "operation not allowed"
+
+
+def test_open_without_pdp_says_activate_pdp(modem: l610.Modem) -> None:
+    """It was a bare "+CME ERROR: 3"."""
+    for open_ in (modem.open_tcp, modem.open_tls):
+        with pytest.raises(l610.ConnectionFailed, match="call activate_pdp first"):
+            open_("127.0.0.1", 9)
 
 
 def test_timeout(sim: l610.Simulator) -> None:
@@ -75,7 +82,7 @@ def test_timeout(sim: l610.Simulator) -> None:
 
 
 def test_ssl_error(online: l610.Modem, server: object) -> None:
-    from local_server import TlsServer
+    from s_server import TlsServer
 
     assert isinstance(server, TlsServer)
     online.set_verify_mode(l610.VerifyMode.VERIFY)
@@ -113,7 +120,7 @@ def _clock_skew(modem: l610.Modem, pki: Path) -> None:
 
 
 def test_connection_failed(online: l610.Modem) -> None:
-    from local_server import free_port
+    from s_server import free_port
 
     with pytest.raises(l610.ConnectionFailed):
         online.open_tcp("127.0.0.1", free_port())

@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 import pytest
 
 import l610
-from local_server import TlsServer
+from s_server import TlsServer
 
 # Long enough that reaching it means the interrupt was ignored; the interrupt comes at 0.3 s.
 SLOW = 10.0

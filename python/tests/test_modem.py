@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 import datetime
 from pathlib import Path
 
@@ -26,7 +28,7 @@ def test_identify_echo_probe_stats(sim: l610.Simulator, modem: l610.Modem) -> No
 def test_raw_command(modem: l610.Modem) -> None:
     assert modem.command("+GTSSLMODE?", expects=["+GTSSLMODE"]) == ["+GTSSLMODE: 0"]
     assert modem.command("") == []
-    assert modem.command("I", bare_lines=True, timeout=2.0)
+    assert modem.command("I", timeout=2.0)
 
 
 def test_verify_mode_and_version(sim: l610.Simulator, modem: l610.Modem) -> None:
@@ -76,8 +78,20 @@ def test_files_from_path_and_bytes(sim: l610.Simulator, modem: l610.Modem, pki: 
     assert l610.FileType.TRUSTFILE in support.file_types
     with pytest.raises(l610.InvalidArgument):
         modem.load_trust_file(b"not a certificate")
-    with pytest.raises(l610.InvalidArgument):
+    # One rule for files: a missing path is FileNotFoundError with errno, everywhere.
+    with pytest.raises(FileNotFoundError) as missing:
         modem.load_trust_file(pki / "missing.pem")
+    assert missing.value.errno == errno.ENOENT and isinstance(missing.value, l610.L610Error)
+    with pytest.raises(FileNotFoundError):
+        l610.TlsProfile(trust_files=[pki / "missing.pem"])
+    # PEM text given as a str is a path by the rule: refused, and never printed.
+    pem = (pki / "ca.pem").read_text()
+    for call in (lambda: modem.load_trust_file(pem), lambda: l610.TlsProfile(trust_files=[pem])):
+        with pytest.raises(l610.InvalidArgument, match="PEM text") as refused:
+            call()
+        assert "BEGIN" not in str(refused.value) and pem.splitlines()[1] not in str(refused.value)
+    with pytest.raises(TypeError):
+        modem.load_trust_file(42)  # type: ignore[arg-type]
     # The key never appears in the transcript.
     key_body = (pki / "client.key").read_text().splitlines()[1]
     assert not any(key_body in line for line in modem.transcript())
@@ -179,7 +193,8 @@ def test_sockets_ids(online: l610.Modem) -> None:
 
 def test_in_memory_simulator() -> None:
     with l610.Simulator(in_memory=True, echo=False) as sim:
-        assert sim.port is None
+        with pytest.raises(l610.InvalidArgument, match="from_simulator"):
+            sim.port
         modem = l610.Modem.from_simulator(sim)
         assert modem.verify_mode() is l610.VerifyMode.NONE
         with pytest.raises(l610.Closed):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import l610
-from local_server import TlsServer
+from s_server import TlsServer
 
 
 def _read_until(sock: l610.Socket, end: bytes, limit: float = 10) -> bytes:

@@ -1,5 +1,5 @@
-"""A throwaway PKI and an ``openssl s_server`` on 127.0.0.1, so the examples run without
-hardware or network: the virtual module connects to it like a real L610 connects to a server."""
+"""A throwaway PKI (made with the openssl binary) and an ``openssl s_server`` on 127.0.0.1: the
+suite's TLS peer that we did not write. (The examples and the pytest plugin use l610.testing.)"""
 
 from __future__ import annotations
 
