@@ -34,6 +34,14 @@ build() {
     done
     grep -Eq '^l610 ?= ?l610.pytest_plugin' "$tmp"/l610-*.dist-info/entry_points.txt ||
         { echo "wheel: FAIL: no pytest11 entry point" >&2; exit 1; }
+    # The sdist carries the README (as the long description) and the project URLs.
+    rm -f "$out"/l610-*.tar.gz
+    "$venv/bin/maturin" sdist --quiet -m "$here/Cargo.toml" -o "$out" >/dev/null 2>&1
+    info=$(tar xzf "$out"/l610-*.tar.gz -O --wildcards '*/PKG-INFO')
+    for want in "Project-URL: Repository" "Description-Content-Type: text/markdown" "# l610 for Python"; do
+        grep -q "$want" <<<"$info" || { echo "wheel: FAIL: sdist PKG-INFO lacks '$want'" >&2; exit 1; }
+    done
+    echo "wheel: sdist $(ls "$out"/l610-*.tar.gz) carries the README and the project URLs"
 }
 
 check() {
@@ -56,6 +64,13 @@ check() {
     run http_get.py | grep -q "hello from l610.testing" || { echo "wheel: FAIL: http_get" >&2; exit 1; }
     run -m pytest -q -p no:cacheprovider test_with_plugin.py
     echo "wheel: OK (installed without a Rust toolchain; examples and plugin tests pass)"
+    # `pip install ./python` right after `maturin build` installs a package that imports (it
+    # picked up a repaired artifact that needed a renamed libssl).
+    "$venv/bin/python" -m venv "$fresh/src-venv"
+    "$fresh/src-venv/bin/python" -m pip install --quiet "maturin>=1.9.4,<2"
+    PATH="$fresh/src-venv/bin:$PATH" "$fresh/src-venv/bin/python" -m pip install --quiet \
+        --no-build-isolation "$here"
+    (cd "$fresh" && "$fresh/src-venv/bin/python" -c 'import l610; l610.Simulator().stop(); print("wheel: pip install ./python after maturin build imports")')
 }
 
 case "${1:-check}" in

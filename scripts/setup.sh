@@ -6,7 +6,10 @@
 #   - valgrind (the C suite), g++ (the C++ header check)
 #   - cargo-fuzz, from crates.io, where a nightly toolchain is installed (fuzz/run.sh; without
 #     either the fuzzing step says why and skips)
-# Python tools (maturin, pytest, mypy, pyserial, nbclient) go into python/.venv via python/ci.sh.
+# Python tools (maturin, pytest, mypy, pyserial, nbclient, matplotlib) go into python/.venv via
+# python/ci.sh. The Python package builds OpenSSL from source (perl, make: part of Debian's
+# base and build-essential) and links it in, so maturin needs no patchelf (it has nothing to
+# repair) and libssl-dev is only for the other crates.
 set -euo pipefail
 
 need=()
@@ -16,6 +19,8 @@ pkg-config --exists openssl 2>/dev/null || need+=(libssl-dev)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v g++ >/dev/null || need+=(g++)
 command -v cc >/dev/null || need+=(gcc)
+command -v make >/dev/null || need+=(make)
+command -v perl >/dev/null || need+=(perl)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -53,6 +53,7 @@ from ._errors import (
 )
 from ._l610 import Faults, Modem, Simulator, Socket
 from ._types import (
+    CellLocation,
     CipherList,
     CipherSuite,
     ErrorReporting,
@@ -60,10 +61,19 @@ from ._types import (
     FileReport,
     FileSupport,
     FileType,
+    Identity,
     ModemStatus,
+    Operator,
     PdpStatus,
+    PingReport,
     ProfileReport,
     ReceiveFormat,
+    Registration,
+    RegistrationDomain,
+    RegistrationReporting,
+    RegistrationStatus,
+    SignalQuality,
+    SimStatus,
     SslErrorCode,
     SslVersion,
     Stats,
@@ -100,6 +110,8 @@ class HTTPSConnection(_http_client.HTTPConnection):
 
 
 __all__ = [
+    "CellLocation", "Identity", "Operator", "PingReport", "Registration", "RegistrationDomain",
+    "RegistrationReporting", "RegistrationStatus", "SignalQuality", "SimStatus",
     "AtError", "CipherList", "CipherSuite", "ClockSkew", "Closed", "CmeError",
     "ConnectionFailed", "ErrorReporting", "Faults", "FileCounts", "FilePermissionError",
     "FileReport", "FileSupport", "FileType", "HTTPSConnection", "InvalidArgument", "IoError",

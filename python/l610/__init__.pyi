@@ -7,6 +7,7 @@ import builtins
 import datetime
 import enum
 import http.client
+import ipaddress
 import os
 from types import TracebackType
 from typing import (
@@ -116,6 +117,71 @@ class ErrorReporting(enum.IntEnum):
     NUMERIC = 1
     VERBOSE = 2
 
+class RegistrationDomain(enum.Enum):
+    CS = "CS"
+    GPRS = "GPRS"
+    EPS = "EPS"
+
+class RegistrationStatus(enum.IntEnum):
+    NOT_REGISTERED = 0
+    HOME = 1
+    SEARCHING = 2
+    DENIED = 3
+    UNKNOWN = 4
+    ROAMING = 5
+    @property
+    def registered(self) -> bool: ...
+
+class RegistrationReporting(enum.IntEnum):
+    OFF = 0
+    STATUS = 1
+    LOCATION = 2
+
+class CellLocation(NamedTuple):
+    area: str
+    cell: str
+    act: Optional[int]
+
+class Registration(NamedTuple):
+    reporting: int
+    status: Union[RegistrationStatus, int]
+    location: Optional[CellLocation]
+    @property
+    def registered(self) -> bool: ...
+
+class SimStatus(NamedTuple):
+    code: str
+    ready: bool
+
+class SignalQuality(NamedTuple):
+    rssi: int
+    ber: int
+    @property
+    def dbm(self) -> Optional[int]: ...
+
+class Operator(NamedTuple):
+    mode: int
+    format: Optional[int]
+    name: Optional[str]
+    act: Optional[int]
+
+class Identity(NamedTuple):
+    manufacturer: str
+    model: str
+    firmware: str
+    imei: str
+    imsi: Optional[str]
+    iccid: Optional[str]
+    def _repr_html_(self) -> str: ...
+
+class PingReport(NamedTuple):
+    ip: str
+    sent: int
+    received: int
+    replies: List[float]
+    average: Optional[float]
+    def _repr_html_(self) -> str: ...
+
 class FileCounts(NamedTuple):
     cert: int
     key: int
@@ -200,7 +266,10 @@ class ModemStatus:
     def _repr_html_(self) -> str: ...
 
 class Urc:
-    kind: Literal["boot", "sim", "mipcall", "mipopen", "mipclose", "mipstat", "miprtcp", "other"]
+    kind: Literal[
+        "boot", "sim", "mipcall", "mipopen", "mipclose", "mipstat", "miprtcp", "mippush",
+        "mipread", "registration", "mipdns", "ping", "pingstat", "other",
+    ]
     text: Optional[str]
     id: Optional[int]
     connected: Optional[bool]
@@ -209,6 +278,14 @@ class Urc:
     acked: Optional[int]
     n: Optional[int]
     data: Optional[bytes]
+    domain: Optional[RegistrationDomain]
+    location: Optional[CellLocation]
+    host: Optional[str]
+    addrs: Optional[List[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]]
+    ip: Optional[str]
+    rtt: Optional[float]
+    sent: Optional[int]
+    received: Optional[int]
     def __init__(
         self,
         kind: str,
@@ -220,6 +297,14 @@ class Urc:
         acked: Optional[int] = None,
         n: Optional[int] = None,
         data: Optional[bytes] = None,
+        domain: Optional[RegistrationDomain] = None,
+        location: Optional[CellLocation] = None,
+        host: Optional[str] = None,
+        addrs: Optional[List[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]] = None,
+        ip: Optional[str] = None,
+        rtt: Optional[float] = None,
+        sent: Optional[int] = None,
+        received: Optional[int] = None,
     ) -> None: ...
 
 class TlsProfile:
@@ -377,6 +462,24 @@ class Modem:
     def identify(self) -> List[str]: ...
     def operator(self) -> str: ...
     def restart(self) -> None: ...
+    # field basics
+    def sim_status(self) -> SimStatus: ...
+    def registration(
+        self, domain: Optional[Union[RegistrationDomain, str]] = None
+    ) -> Registration: ...
+    def set_registration_reporting(
+        self, domain: Union[RegistrationDomain, str], mode: Union[RegistrationReporting, int]
+    ) -> None: ...
+    def is_registered(self) -> bool: ...
+    def signal_quality(self) -> SignalQuality: ...
+    def operator_info(self) -> Operator: ...
+    def attached(self) -> bool: ...
+    def functionality(self) -> int: ...
+    def identity(self) -> Identity: ...
+    def resolve(self, host: str) -> List[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]: ...
+    def ping(
+        self, host: str, *, count: int = 4, size: int = 32, ttl: int = 64, timeout: float = 5.0
+    ) -> PingReport: ...
     def next_urc(self, timeout: Optional[float] = None) -> Optional[Urc]: ...
     def drain_urcs(self) -> List[Urc]: ...
     def stats(self) -> Stats: ...

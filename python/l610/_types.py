@@ -48,7 +48,7 @@ class _CipherSuiteBase(enum.IntEnum):
     @property
     def manual_name(self) -> str:
         """The manual's spelling, e.g. ``TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384``."""
-        return _CIPHER_NAMES[self.value]
+        return str(_CIPHER_NAMES[self.value])
 
     @property
     def iana_name(self) -> str:
@@ -65,7 +65,7 @@ class _SslErrorCodeBase(enum.IntEnum):
     @property
     def meaning(self) -> str:
         """What the manual says the code means."""
-        return _SSL_MEANINGS[self.value]
+        return str(_SSL_MEANINGS[self.value])
 
 
 def _enum(base: Any, name: str, members: List[Tuple[str, int]]) -> Any:
@@ -95,10 +95,138 @@ after power-up and negotiates), ``SSL3``, ``TLS1_0`` (the manual's default), ``T
 VerifyMode.__doc__ = """``AT+GTSSLMODE``: ``NONE`` (no server verification) or ``VERIFY``."""
 FileType.__doc__ = """``AT+GTSSLFILE`` file types: ``CERTFILE`` (client certificate), ``KEYFILE``
 (client key), ``TRUSTFILE`` (a CA the module trusts)."""
-ReceiveFormat.__doc__ = """``AT+GTSET="IPRFMT",<n>``: how received socket data is delivered (``HEX``, the
-module's default; ``RAW``, binary-safe and half the bytes)."""
+ReceiveFormat.__doc__ = """``AT+GTSET="IPRFMT",<n>``: how received socket data is delivered: ``HEX`` (0, the
+module's default), ``RAW_LINE`` (1, raw to the line's end: text protocols only), ``RAW`` (2,
+binary-safe, read by length, half the bytes of hex), ``READ`` (5, the module keeps the data until
+``AT+MIPREAD``). Sockets work the same in every format."""
 ErrorReporting.__doc__ = """``AT+CMEE``: ``PLAIN`` (bare ``ERROR``), ``NUMERIC`` or ``VERBOSE``
 ``+CME ERROR``."""
+
+
+class RegistrationDomain(enum.Enum):
+    """Which registration (3GPP TS 27.007): ``CS`` (``AT+CREG``), ``GPRS`` (``AT+CGREG``),
+    ``EPS`` (``AT+CEREG``, LTE: where an L610 registers)."""
+
+    CS = "CS"
+    GPRS = "GPRS"
+    EPS = "EPS"
+
+
+class RegistrationStatus(enum.IntEnum):
+    """``<stat>`` of ``+CREG``/``+CGREG``/``+CEREG``. Codes beyond 5 are returned as ints."""
+
+    NOT_REGISTERED = 0
+    HOME = 1
+    SEARCHING = 2
+    DENIED = 3
+    UNKNOWN = 4
+    ROAMING = 5
+
+    @property
+    def registered(self) -> bool:
+        """Home or roaming."""
+        return self in (RegistrationStatus.HOME, RegistrationStatus.ROAMING)
+
+
+def _registration_status(code: int) -> Any:
+    try:
+        return RegistrationStatus(code)
+    except ValueError:
+        return code
+
+
+class RegistrationReporting(enum.IntEnum):
+    """``AT+CREG=<n>``: ``OFF`` (0), ``STATUS`` (1: URCs on a change), ``LOCATION`` (2: with
+    the cell)."""
+
+    OFF = 0
+    STATUS = 1
+    LOCATION = 2
+
+
+class CellLocation(NamedTuple):
+    """The cell of a registration in reporting mode 2: area code, cell id (hex, as sent) and
+    the access technology (7 is LTE)."""
+
+    area: str
+    cell: str
+    act: Optional[int]
+
+
+class Registration(NamedTuple):
+    """``+CEREG: <n>,<stat>[,...]``: the reporting mode, the status, the cell (mode 2)."""
+
+    reporting: int
+    status: Any
+    location: Optional[CellLocation]
+
+    @property
+    def registered(self) -> bool:
+        """Registered, home or roaming."""
+        return self.status in (RegistrationStatus.HOME, RegistrationStatus.ROAMING)
+
+
+class SimStatus(NamedTuple):
+    """``+CPIN: <code>``: ``ready`` when the code is ``READY`` (else ``SIM PIN``, ``SIM PUK``...)."""
+
+    code: str
+    ready: bool
+
+
+class SignalQuality(NamedTuple):
+    """``+CSQ: <rssi>,<ber>``: 0-31 (99 unknown), and the bit error rate (99 unknown)."""
+
+    rssi: int
+    ber: int
+
+    @property
+    def dbm(self) -> Optional[int]:
+        """``-113 + 2 * rssi`` dBm, ``None`` when the module does not know (99)."""
+        return None if self.rssi == 99 else -113 + 2 * self.rssi
+
+
+class Operator(NamedTuple):
+    """``+COPS: <mode>[,<format>,<name>[,<act>]]``."""
+
+    mode: int
+    format: Optional[int]
+    name: Optional[str]
+    act: Optional[int]
+
+
+class Identity(NamedTuple):
+    """The module and its SIM (``AT+CGMI``, ``+CGMM``, ``+CGMR``, ``+CGSN``, ``+CIMI``,
+    ``+CCID``); IMSI and ICCID are ``None`` when the SIM does not answer."""
+
+    manufacturer: str
+    model: str
+    firmware: str
+    imei: str
+    imsi: Optional[str]
+    iccid: Optional[str]
+
+    def _repr_html_(self) -> str:
+        """The table Jupyter shows."""
+        return _html_table(["", ""], [(k, "" if v is None else v)
+                                      for k, v in self._asdict().items()], "module identity")
+
+
+class PingReport(NamedTuple):
+    """What ``AT+MPING`` measured: the address, requests sent, replies received, each reply's
+    round trip and the module's average (seconds)."""
+
+    ip: str
+    sent: int
+    received: int
+    replies: List[float]
+    average: Optional[float]
+
+    def _repr_html_(self) -> str:
+        """The table Jupyter shows."""
+        rows = [(i + 1, f"{rtt * 1000:.1f} ms") for i, rtt in enumerate(self.replies)]
+        avg = "-" if self.average is None else f"{self.average * 1000:.1f} ms"
+        return _html_table(["reply", "round trip"], rows,
+                           f"ping {self.ip}: {self.received}/{self.sent} answered, average {avg}")
 
 
 class FileCounts(NamedTuple):
@@ -312,7 +440,10 @@ def _status(port: str, pdp: PdpStatus, clock: _dt.datetime, version: Any, verify
 @dataclass(frozen=True)
 class Urc:
     """An unsolicited line. ``kind`` is one of boot, sim, mipcall, mipopen, mipclose,
-    mipstat, miprtcp, other; the other fields are set as the kind has them."""
+    mipstat, miprtcp, mippush, mipread (``n`` bytes wait), registration (``domain``,
+    ``status``, ``location``), mipdns (``host``, ``addrs``), ping and pingstat (``ip``,
+    ``status``, ``rtt`` seconds, ``sent``, ``received``), other (``text``); the other fields are
+    set as the kind has them."""
 
     kind: str
     text: Optional[str] = None
@@ -323,6 +454,14 @@ class Urc:
     acked: Optional[int] = None
     n: Optional[int] = None
     data: Optional[bytes] = None
+    domain: Optional[RegistrationDomain] = None
+    location: Optional[CellLocation] = None
+    host: Optional[str] = None
+    addrs: Optional[List[Any]] = None
+    ip: Optional[str] = None
+    rtt: Optional[float] = None
+    sent: Optional[int] = None
+    received: Optional[int] = None
 
 
 def _read_source(source: Union[bytes, bytearray, memoryview, str, "os.PathLike[str]"]) -> bytes:

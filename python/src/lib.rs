@@ -9,6 +9,7 @@
 
 mod blocking;
 mod errors;
+mod field;
 mod modem;
 mod sim;
 mod socket;

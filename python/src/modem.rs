@@ -151,6 +151,45 @@ fn urc_to_py<'py>(py: Python<'py>, urc: Urc) -> PyResult<Bound<'py, PyAny>> {
             d.set_item("data", PyBytes::new(py, &data))?;
             "miprtcp"
         }
+        Urc::MipPush { id, status } => {
+            d.set_item("id", id)?;
+            d.set_item("status", status)?;
+            "mippush"
+        }
+        Urc::MipRead { id, len } => {
+            d.set_item("id", id)?;
+            d.set_item("n", len)?;
+            "mipread"
+        }
+        Urc::Registration {
+            domain,
+            status,
+            location,
+        } => {
+            d.set_item("domain", crate::field::domain_to_py(py, domain)?)?;
+            d.set_item("status", crate::field::status_to_py(py, status)?)?;
+            d.set_item("location", crate::field::location_to_py(py, location)?)?;
+            "registration"
+        }
+        Urc::MipDns { host, addrs } => {
+            d.set_item("host", host)?;
+            d.set_item("addrs", crate::field::addrs_to_py(py, addrs)?)?;
+            "mipdns"
+        }
+        Urc::Ping(reply) => {
+            d.set_item("ip", reply.ip)?;
+            d.set_item("status", reply.result)?;
+            d.set_item("rtt", reply.rtt.as_secs_f64())?;
+            "ping"
+        }
+        Urc::PingStat(stat) => {
+            d.set_item("ip", stat.ip)?;
+            d.set_item("status", stat.status)?;
+            d.set_item("sent", stat.sent)?;
+            d.set_item("received", stat.received)?;
+            d.set_item("rtt", stat.average.as_secs_f64())?;
+            "pingstat"
+        }
         Urc::Other(text) => {
             d.set_item("text", text)?;
             "other"
@@ -604,6 +643,113 @@ impl Modem {
     /// ``AT+COPS?``: the operator line's parameters as text, e.g. ``0,0,"CHINA MOBILE",7``.
     fn operator(&self, py: Python<'_>) -> PyResult<String> {
         self.call(py, |m| m.operator())
+    }
+
+    // ---- field basics: SIM, network, identity, DNS, ping ----
+
+    /// ``AT+CPIN?``: whether the SIM is ready (:class:`SimStatus`: ``code`` is ``"READY"``,
+    /// ``"SIM PIN"``, ...). Raises :class:`CmeError` when there is no SIM.
+    fn sim_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let s = self.call(py, |m| m.sim_status())?;
+        crate::field::sim_to_py(py, s)
+    }
+
+    /// ``AT+CREG?`` / ``AT+CGREG?`` / ``AT+CEREG?`` for ``domain`` (:class:`RegistrationDomain`,
+    /// default ``EPS``: an L610 registers on LTE): a :class:`Registration` (reporting mode,
+    /// :class:`RegistrationStatus`, the cell in reporting mode 2).
+    #[pyo3(signature = (domain=None))]
+    fn registration<'py>(
+        &self,
+        py: Python<'py>,
+        domain: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let d = match domain {
+            Some(d) => crate::field::domain(py, d)?,
+            None => l610::RegistrationDomain::Eps,
+        };
+        let r = self.call(py, |m| m.registration(d))?;
+        crate::field::registration_to_py(py, r)
+    }
+
+    /// ``AT+CREG=<mode>`` (``+CGREG``, ``+CEREG`` for the other domains): with
+    /// :class:`RegistrationReporting` ``STATUS`` or ``LOCATION``, changes arrive as
+    /// ``Urc(kind="registration")`` (:meth:`next_urc`). Lost at a module restart.
+    fn set_registration_reporting(
+        &self,
+        py: Python<'_>,
+        domain: &Bound<'_, PyAny>,
+        mode: u8,
+    ) -> PyResult<()> {
+        let d = crate::field::domain(py, domain)?;
+        let mode = crate::field::reporting(py, mode)?;
+        self.call(py, |m| m.set_registration_reporting(d, mode))
+    }
+
+    /// Registered (home or roaming) in any domain: what field clients wait for before
+    /// :meth:`activate_pdp`. Sends ``AT+CEREG?``, ``AT+CGREG?``, ``AT+CREG?`` as needed.
+    fn is_registered(&self, py: Python<'_>) -> PyResult<bool> {
+        self.call(py, |m| m.is_registered())
+    }
+
+    /// ``AT+CSQ``: signal strength and bit error rate (:class:`SignalQuality`; ``.dbm`` is
+    /// ``-113 + 2 * rssi``, ``None`` when unknown).
+    fn signal_quality<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let s = self.call(py, |m| m.signal_quality())?;
+        crate::field::signal_to_py(py, s)
+    }
+
+    /// ``AT+COPS?``, typed (:class:`Operator`: mode, format, name, access technology).
+    fn operator_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let o = self.call(py, |m| m.operator_info())?;
+        crate::field::operator_to_py(py, o)
+    }
+
+    /// ``AT+CGATT?``: attached to the packet domain.
+    fn attached(&self, py: Python<'_>) -> PyResult<bool> {
+        self.call(py, |m| m.attached())
+    }
+
+    /// ``AT+CFUN?``: 1 full functionality, 0 minimum, 4 radio off.
+    fn functionality(&self, py: Python<'_>) -> PyResult<u8> {
+        self.call(py, |m| m.functionality())
+    }
+
+    /// ``AT+CGMI``, ``AT+CGMM``, ``AT+CGMR``, ``AT+CGSN``, ``AT+CIMI``, ``AT+CCID``: the
+    /// module's :class:`Identity` (IMSI and ICCID ``None`` when the SIM does not answer).
+    fn identity<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let i = self.call(py, |m| m.identity())?;
+        crate::field::identity_to_py(py, i)
+    }
+
+    /// ``AT+MIPDNS="<host>"``: resolve ``host`` through the module (a list of
+    /// ``ipaddress`` addresses). Needs the PDP context; an unknown name raises
+    /// :class:`AtError`.
+    fn resolve<'py>(&self, py: Python<'py>, host: String) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let addrs = self.call(py, move |m| m.resolve(&host))?;
+        crate::field::addrs_to_py(py, addrs)
+    }
+
+    /// ``AT+MPING=1,"<host>",<count>,<size>,<ttl>,0,<timeout ms>``: ping from the module and
+    /// wait for the run to end (:class:`PingReport`; round trips in seconds). Needs the PDP
+    /// context. Ctrl-C stops the wait.
+    #[pyo3(signature = (host, *, count=4, size=32, ttl=64, timeout=5.0))]
+    fn ping<'py>(
+        &self,
+        py: Python<'py>,
+        host: String,
+        count: u8,
+        size: u16,
+        ttl: u8,
+        timeout: f64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let opts = l610::PingOptions {
+            count,
+            size,
+            ttl,
+            timeout: secs(timeout)?,
+        };
+        let r = self.call(py, move |m| m.ping(&host, &opts))?;
+        crate::field::ping_to_py(py, r)
     }
 
     /// ``AT+CFUN=1,1``: restart the module and wait (up to 30 s) for its boot line. Every SSL

@@ -1,12 +1,12 @@
 //! A Python object with `read`/`write` (a `serial.Serial`, anything `serial.serial_for_url`
 //! returns: `rfc2217://`, `loop://`, ...) as the driver's transport.
 //!
-//! The driver's reader thread calls [`PyReader::read`] and the writing caller [`PyWriter::write`];
-//! each attaches to the interpreter only inside that call and holds no lock of ours while it
-//! does. Lock order (see `blocking.rs`): the driver may write while holding its session lock,
-//! and a write then waits for the interpreter. That is the order the cancel hook already uses
-//! (session, then interpreter), and no thread waits for the session while attached: every path
-//! into the driver detaches first. So a Python transport adds no new lock order.
+//! The driver's reader thread calls [`PyReader::read`] (holding no driver lock) and the writing
+//! caller [`PyWriter::write`] (holding only the driver's `writer` lock, ARCHITECTURE.md); each
+//! attaches to the interpreter only inside that call. So the order is `writer` → interpreter,
+//! like the cancel hook's `session` → interpreter (`blocking.rs`), and it cannot deadlock for
+//! the same reason: no thread waits for a driver lock while attached, since every path into the
+//! driver detaches first (destructors and `close` included).
 //!
 //! Reads block for at most the object's own timeout: we set a `timeout` of 50 ms on objects that
 //! have the attribute (pyserial's), so the reader thread notices a close. `read` asks for

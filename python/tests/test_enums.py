@@ -66,7 +66,7 @@ def test_stub_matches_runtime() -> None:
     stub = _stub_enums()
     assert set(stub) == {
         "CipherSuite", "SslErrorCode", "SslVersion", "VerifyMode", "FileType",
-        "ReceiveFormat", "ErrorReporting",
+        "ReceiveFormat", "ErrorReporting", "RegistrationStatus", "RegistrationReporting",
     }
     for name, members in stub.items():
         values = {m.name: m.value for m in getattr(l610, name)}
