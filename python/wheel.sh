@@ -36,7 +36,7 @@ build() {
         { echo "wheel: FAIL: no pytest11 entry point" >&2; exit 1; }
     # The sdist carries the README (as the long description) and the project URLs.
     rm -f "$out"/l610-*.tar.gz
-    "$venv/bin/maturin" sdist --quiet -m "$here/Cargo.toml" -o "$out" >/dev/null 2>&1
+    "$venv/bin/maturin" sdist -m "$here/Cargo.toml" -o "$out" >/dev/null 2>&1
     info=$(tar xzf "$out"/l610-*.tar.gz -O --wildcards '*/PKG-INFO')
     for want in "Project-URL: Repository" "Description-Content-Type: text/markdown" "# l610 for Python"; do
         grep -q "$want" <<<"$info" || { echo "wheel: FAIL: sdist PKG-INFO lacks '$want'" >&2; exit 1; }

@@ -102,8 +102,8 @@ pub enum Error {
         response: String,
     },
 
-    /// The serial port could not be opened or configured. The message ends with what to check
-    /// ([`port_hint`]): the same words in every binding.
+    /// The serial port could not be opened or configured. The message ends with what to check,
+    /// by the kind of failure (missing, permission, busy): the same words in every binding.
     #[error("serial port {path}: {source}{}", port_hint(.source.kind()))]
     Port {
         /// The port's path.

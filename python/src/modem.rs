@@ -224,8 +224,8 @@ fn time_to_py<'py>(py: Python<'py>, t: ModuleTime) -> PyResult<Bound<'py, PyAny>
 /// (``"/dev/ttyUSB2"``, a ``pathlib.Path``), ``socket://HOST:PORT`` (a module served over TCP,
 /// as ser2net or ``l610-sim --listen`` serve it), any other pyserial URL (``rfc2217://``,
 /// ``loop://``; needs pyserial), or an open ``serial.Serial``-like object (anything with
-/// ``read``/``write``). It then sends ``AT`` until the module answers (``probe=False`` skips
-/// that). ``timeout`` is the per-command timeout in seconds; ``open_timeout``,
+/// ``read``/``write``; its ``timeout`` is set to 50 ms so the driver's reader can stop). It then
+/// sends ``AT`` until the module answers (``probe=False`` skips that). ``timeout`` is the per-command timeout in seconds; ``open_timeout``,
 /// ``pdp_timeout`` and ``upload_timeout`` override those of socket opens (75 s), PDP activation
 /// (150 s) and file uploads (20 s). ``transcript_lines=N`` keeps the last N lines of the AT
 /// trace for :meth:`transcript`; the trace also goes to the ``logging`` logger ``l610`` at

@@ -50,6 +50,26 @@ def test_plugin_example_runs_with_the_installed_plugin() -> None:
     assert "needs a real module: pass --l610-port" in out.stdout
 
 
+def test_plugin_example_with_l610_port() -> None:
+    """The same tests with --l610-port, as on hardware: the module is reached only through the
+    port given (here the virtual module served over TCP, as ser2net serves a real one); the
+    fault-injection test is skipped, the hardware-only test runs, the TLS test reaches the local
+    server through --l610-server-host."""
+    import l610
+
+    with l610.Simulator() as sim:
+        url = sim.listen()
+        out = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs",
+             "--l610-port", url, "--l610-server-host", "127.0.0.1",
+             str(EXAMPLES / "test_with_plugin.py")],
+            cwd=EXAMPLES.parent, capture_output=True, text=True, timeout=300,
+        )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "3 passed, 1 skipped" in out.stdout, out.stdout
+    assert "not run with --l610-port" in out.stdout
+
+
 def test_notebook(tmp_path: Path) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
