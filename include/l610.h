@@ -701,10 +701,11 @@ l610_status l610_modem_last_ssl_error(const struct l610_modem *modem,
  * (NUL-terminated; buffer contract as `l610_status_text`; the command has run even when the
  * answer does not fit).
  *
- * `line` is the command with or without its leading `AT` (`"+CSQ"` or `"AT+CSQ"`).
- * `expects` names the prefix of the `+NAME:` lines that belong to the response, e.g. `"+CSQ"`
- * (several may be given separated by `,`); NULL for none. `+` lines not named there are URCs
- * and do not appear in the response; lines without `+` (like `ATI`'s) always belong to it.
+ * `line` is the command with or without its leading `AT` (`"+CSQ"` or `"AT+CSQ"`). The
+ * response is the command's own `+NAME:` lines (`+CSQ: 24,99` for `+CSQ`) and lines without
+ * `+` (like `ATI`'s), as in every binding (`l610::Modem::line_command`). `expects` names more
+ * prefixes whose lines belong to the response (several separated by `,`); NULL for none.
+ * Other `+` lines are URCs and do not appear in the response.
  * `timeout_ms` 0 uses the modem's command timeout. This is the bring-up escape hatch; prefer
  * the typed functions. It sends no payload (so none can reach the trace callback); the command
  * line and the response are traced as they are.

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use driver::at::{Command, Direction, TraceEvent};
+use driver::at::{Direction, TraceEvent};
 use driver::{Modem, ReceiveFormat};
 
 use crate::ffi::*;
@@ -484,10 +484,11 @@ unsafe fn detail(modem: *const l610_modem, f: impl FnOnce(&LastError) -> FfiResu
 /// (NUL-terminated; buffer contract as `l610_status_text`; the command has run even when the
 /// answer does not fit).
 ///
-/// `line` is the command with or without its leading `AT` (`"+CSQ"` or `"AT+CSQ"`).
-/// `expects` names the prefix of the `+NAME:` lines that belong to the response, e.g. `"+CSQ"`
-/// (several may be given separated by `,`); NULL for none. `+` lines not named there are URCs
-/// and do not appear in the response; lines without `+` (like `ATI`'s) always belong to it.
+/// `line` is the command with or without its leading `AT` (`"+CSQ"` or `"AT+CSQ"`). The
+/// response is the command's own `+NAME:` lines (`+CSQ: 24,99` for `+CSQ`) and lines without
+/// `+` (like `ATI`'s), as in every binding (`l610::Modem::line_command`). `expects` names more
+/// prefixes whose lines belong to the response (several separated by `,`); NULL for none.
+/// Other `+` lines are URCs and do not appear in the response.
 /// `timeout_ms` 0 uses the modem's command timeout. This is the bring-up escape hatch; prefer
 /// the typed functions. It sends no payload (so none can reach the trace callback); the command
 /// line and the response are traced as they are.
@@ -507,7 +508,8 @@ pub unsafe extern "C" fn l610_modem_command(
             out(written, "written")?;
             let line = str_arg(line, "line")?;
             let expects = opt_str_arg(expects, "expects")?;
-            let mut cmd = Command::from_line(line).bare_lines();
+            // The one meaning of a raw command (core: `AT` optional, its own lines returned).
+            let mut cmd = Modem::line_command(line);
             for prefix in expects.into_iter().flat_map(|e| e.split(',')) {
                 let prefix = prefix.trim();
                 if !prefix.is_empty() {

@@ -345,6 +345,11 @@ static void test_command(l610_modem *m)
     CHECK(strncmp(buf, "+GTSSLMODE:", 11) == 0);
     CHECK_ST(m, l610_modem_command(m, "AT+GTSSLMODE?", "+X,+GTSSLMODE", 0, buf, sizeof buf, &n), L610_OK);
     CHECK(strncmp(buf, "+GTSSLMODE:", 11) == 0);
+    /* The one meaning of a raw command (core): the command's own lines without `expects`. */
+    CHECK_ST(m, l610_modem_command(m, "+CSQ", NULL, 0, buf, sizeof buf, &n), L610_OK);
+    CHECK(strcmp(buf, "+CSQ: 24,99") == 0);
+    CHECK_ST(m, l610_modem_command(m, "at+csq", NULL, 0, buf, sizeof buf, &n), L610_OK);
+    CHECK(strcmp(buf, "+CSQ: 24,99") == 0);
     CHECK_ST(m, l610_modem_command(m, "AT+GTSSLMODE?", "+GTSSLMODE", 0, tiny, sizeof tiny, &n),
              L610_BUFFER_TOO_SMALL);
     CHECK(strlen(tiny) == 3 && n > 3);

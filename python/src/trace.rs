@@ -107,10 +107,14 @@ impl Trace {
     /// exception that is not an `Exception` (`KeyboardInterrupt`, `SystemExit`).
     pub(crate) fn flush(&self, py: Python<'_>) -> PyResult<()> {
         let lines = std::mem::take(&mut *lock(&self.pending));
+        if lines.is_empty() {
+            // Nothing to log; the flag was refreshed before the call.
+            return Ok(());
+        }
         let result = (|| -> PyResult<()> {
             let enabled = logger_enabled(py)?;
             self.logging.store(enabled, Ordering::Relaxed);
-            if !enabled || lines.is_empty() {
+            if !enabled {
                 return Ok(());
             }
             let logger = logger(py)?;
@@ -155,8 +159,20 @@ impl Trace {
     }
 }
 
+/// `logging.getLogger("l610")`, looked up once: loggers are singletons of their name, and the
+/// lookup (import, getLogger) would otherwise cost every call a few microseconds.
 fn logger(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    py.import("logging")?.getattr("getLogger")?.call1(("l610",))
+    static LOGGER: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    LOGGER
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(
+                py.import("logging")?
+                    .getattr("getLogger")?
+                    .call1(("l610",))?
+                    .unbind(),
+            )
+        })
+        .map(|l| l.bind(py).clone())
 }
 
 fn logger_enabled(py: Python<'_>) -> PyResult<bool> {
