@@ -458,6 +458,54 @@ typedef struct l610_time {
 } l610_time;
 
 /**
+ * Reads up to `len` bytes into `buf`, waiting at most `timeout_ms` for the first one.
+ *
+ * Return the number of bytes read (1 to `len`); 0 when nothing arrived within `timeout_ms` (the
+ * library calls again); a negative value when the transport is gone or failed (the modem then
+ * closes: every call fails with `L610_CLOSED`). Called only on the library's reader thread,
+ * with `timeout_ms` of about 50: returning later delays `l610_modem_free` by as much.
+ */
+typedef ptrdiff_t (*l610_read_callback)(void *user_data,
+                                        uint8_t *buf,
+                                        size_t len,
+                                        uint32_t timeout_ms);
+
+/**
+ * Writes up to `len` bytes of `buf` (`len` is at most 1024).
+ *
+ * Return the number of bytes written (1 to `len`; the library writes the rest with more
+ * calls); 0 when nothing could be written for now (the library tries again after a
+ * millisecond, for up to 10 s, then fails the command with `L610_IO_ERROR`); a negative value
+ * on failure (`L610_IO_ERROR`). Called on the threads that make calls on the modem, never two
+ * at once, but concurrently with the read callback (a full-duplex port is read and written at
+ * the same time).
+ */
+typedef ptrdiff_t (*l610_write_callback)(void *user_data, const uint8_t *buf, size_t len);
+
+/**
+ * The caller's transport for `l610_modem_open_io`.
+ *
+ * Both callbacks must not unwind (no C++ exceptions, no `longjmp`) and must not call any
+ * `l610_*` function on the same modem. `user_data` is passed to them as is; the library never
+ * dereferences or frees it, and never calls either callback after `l610_modem_shutdown` or
+ * `l610_modem_free` returns, so it may be released then.
+ */
+typedef struct l610_io {
+  /**
+   * Required.
+   */
+  l610_read_callback read;
+  /**
+   * Required.
+   */
+  l610_write_callback write;
+  /**
+   * Handed to both callbacks.
+   */
+  void *user_data;
+} l610_io;
+
+/**
  * Receives the trace of the serial line.
  *
  * `user_data` is the pointer given with the callback; `text` is one event's bytes escaped to
@@ -603,15 +651,46 @@ l610_status l610_modem_set_clock_from_host(const struct l610_modem *modem,
                                            struct l610_time *out_time);
 
 /**
+ * Open a modem over the caller's own transport: `io->read` and `io->write` (both required)
+ * move the bytes, the library runs its reader thread over them as over a serial port. `io` is
+ * copied; `options` may be NULL for the defaults. On success the caller owns `*out_modem`; on
+ * failure `l610_open_error` says why. See `l610_io` for when the callbacks run; none runs
+ * after `l610_modem_shutdown` or `l610_modem_free` returns.
+ */
+l610_status l610_modem_open_io(const struct l610_io *io,
+                               const struct l610_modem_options *options,
+                               struct l610_modem **out_modem);
+
+/**
+ * Open a modem over a file descriptor the caller has already opened and configured (a tty
+ * with its baud rate and raw mode set, a pty, a socket, a CMUX channel's device). The library
+ * works on a duplicate (`F_DUPFD_CLOEXEC`), closed by `l610_modem_free`; the caller keeps
+ * `fd` and may close it at any time. Blocking and non-blocking descriptors both work; the
+ * port's settings are not changed. `options` may be NULL. On failure `l610_open_error` says
+ * why.
+ */
+l610_status l610_modem_open_fd(int32_t fd,
+                               const struct l610_modem_options *options,
+                               struct l610_modem **out_modem);
+
+/**
  * Fill `*options` with the defaults. Thread-safe.
  */
 l610_status l610_modem_options_init(struct l610_modem_options *options);
 
 /**
+ * Copy why the last `l610_modem_open*` call **on the calling thread** failed into `buf`, e.g.
+ * `"cannot open serial port /dev/ttyUSB9: No such file or directory"` (empty text when it
+ * succeeded). An open that fails leaves no handle, so its reason is kept here, per thread, like
+ * `errno`. Buffer contract as `l610_status_text`.
+ */
+l610_status l610_open_error(char *buf, size_t len, size_t *written);
+
+/**
  * Open the serial port at `path` (e.g. `"/dev/ttyUSB0"`) at `baud` (e.g. 115200, 8N1) with the
  * default options, and check that the module answers. On success `*out_modem` receives a new
- * handle that the caller owns and releases with `l610_modem_free`. No handle exists on failure,
- * so there is no last error to read: the status says what kind of failure it was.
+ * handle that the caller owns and releases with `l610_modem_free`. No handle exists on failure:
+ * the status says what kind of failure it was, `l610_open_error` why.
  */
 l610_status l610_modem_open(const char *path, uint32_t baud, struct l610_modem **out_modem);
 
@@ -635,15 +714,31 @@ l610_status l610_modem_open_with_trace(const char *path,
                                        struct l610_modem **out_modem);
 
 /**
- * Close the port, stop the reader thread and release the handle: no trace callback runs after
- * this returns, even while sockets of this modem are still alive. NULL is a no-op.
+ * Close the port, stop the reader thread and release the handle: no callback (trace, or the
+ * `l610_io` read and write of `l610_modem_open_io`) runs after this returns, even while sockets
+ * of this modem are still alive. NULL is a no-op.
  *
  * Sockets of this modem may be freed before or after. Afterwards every call on them fails with
  * `L610_CLOSED` (a `l610_socket_recv` blocked in another thread returns at once with it), and
  * `l610_socket_close` and `l610_socket_free` remain valid. The modem handle itself must not be
- * in use by another thread.
+ * in use by another thread: to end calls that other threads are still making, call
+ * `l610_modem_shutdown` first, then free the handle once they have returned.
  */
 void l610_modem_free(struct l610_modem *modem);
+
+/**
+ * End the session from any thread, while other threads are still using this modem and its
+ * sockets: every call in progress on them (a `l610_socket_recv` without a timeout included)
+ * returns `L610_CLOSED` at once, later calls fail with `L610_CLOSED`, the port (or the caller's
+ * transport: no `l610_io` callback and no trace callback runs after this returns) is let go,
+ * and `l610_socket_close`, `l610_socket_free` and `l610_modem_free` then return at once.
+ *
+ * Unlike `l610_modem_free`, the handle stays valid: free it once the other threads are done
+ * with it. Calling it twice is harmless. NULL is `L610_NULL_ARGUMENT`. Thread-safe. Not for a
+ * signal handler (it takes locks and joins the reader thread): use `l610_modem_interrupt`
+ * there.
+ */
+l610_status l610_modem_shutdown(const struct l610_modem *modem);
 
 /**
  * Interrupt every blocking call in progress on this modem and on its sockets, in any thread:

@@ -16,6 +16,7 @@
 #[macro_use]
 mod ffi;
 mod clock;
+mod io;
 mod modem;
 mod pdp;
 mod profile;
@@ -24,6 +25,7 @@ mod ssl;
 mod status;
 
 pub use clock::*;
+pub use io::*;
 pub use modem::*;
 pub use pdp::*;
 pub use profile::*;
