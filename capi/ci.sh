@@ -4,7 +4,8 @@
 #  2. include/l610.h is what cbindgen generates now (stale header = failure)
 #  3. examples/c build warning-free (-std=c99 -Wall -Wextra -Wpedantic -Werror; g++ -Werror)
 #  4. an install into a staging prefix, and tls_client built from it with pkg-config
-#  5. the C suite (capi/tests/*.c) and tls_client against l610-sim + openssl s_server:
+#  5. the C suite (capi/tests/*.c), tls_client (threaded API) and firmware_loop (thread-free API,
+#     one poll loop) against l610-sim + openssl s_server:
 #     under AddressSanitizer + UBSan, then under valgrind (no errors, no leaks)
 # Exits non-zero on any failure.
 set -euo pipefail
@@ -141,7 +142,7 @@ for t in capi/tests/*.c; do
 done
 make -s -C examples/c clean
 make -C examples/c CC="$CC" CXX="$CXX" LIBDIR="$target" STATIC=1 SANITIZE="$SAN"
-cp examples/c/tls_client examples/c/double_include "$work/asan/"
+cp examples/c/tls_client examples/c/firmware_loop examples/c/double_include "$work/asan/"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 for t in capi/tests/*.c; do
@@ -149,6 +150,8 @@ for t in capi/tests/*.c; do
 done
 run "asan tls_client" "$work/asan/tls_client" @PTY@ 127.0.0.1 "$L610_TLS_PORT" "$L610_CA" > "$work/reply.txt"
 grep -q '^HTTP/1.0 200' "$work/reply.txt" || { echo "capi: tls_client printed no HTTP reply"; exit 1; }
+run "asan firmware_loop" "$work/asan/firmware_loop" @PTY@ 127.0.0.1 "$L610_TLS_PORT" "$L610_CA" > "$work/reply.txt"
+grep -q '^HTTP/1.0 200' "$work/reply.txt" || { echo "capi: firmware_loop printed no HTTP reply"; exit 1; }
 "$work/asan/double_include"
 
 step "C suite and tls_client under valgrind"
@@ -171,6 +174,9 @@ done
 # shellcheck disable=SC2086
 run "valgrind tls_client" $VG examples/c/tls_client @PTY@ 127.0.0.1 "$L610_TLS_PORT" "$L610_CA" > "$work/reply.txt"
 grep -q '^HTTP/1.0 200' "$work/reply.txt" || { echo "capi: tls_client printed no HTTP reply"; exit 1; }
+# shellcheck disable=SC2086
+run "valgrind firmware_loop" $VG examples/c/firmware_loop @PTY@ 127.0.0.1 "$L610_TLS_PORT" "$L610_CA" > "$work/reply.txt"
+grep -q '^HTTP/1.0 200' "$work/reply.txt" || { echo "capi: firmware_loop printed no HTTP reply"; exit 1; }
 # shellcheck disable=SC2086
 $VG examples/c/double_include
 

@@ -31,15 +31,29 @@ pub(crate) enum Fail {
     TooSmall,
     /// The requested detail does not exist.
     NotAvailable(&'static str),
+    /// Nothing to read yet (the thread-free session never waits).
+    WouldBlock,
 }
 
 impl Fail {
+    /// The message a handle (or the thread, for calls without one) keeps.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Fail::Driver(e) => e.to_string(),
+            Fail::Null(name) => format!("argument {name} is NULL"),
+            Fail::TooSmall => "buffer too small".into(),
+            Fail::NotAvailable(what) => (*what).into(),
+            Fail::WouldBlock => "nothing received yet".into(),
+        }
+    }
+
     pub(crate) fn status(&self) -> l610_status {
         match self {
             Fail::Driver(e) => l610_status::from_kind(e.kind()),
             Fail::Null(_) => l610_status::L610_NULL_ARGUMENT,
             Fail::TooSmall => l610_status::L610_BUFFER_TOO_SMALL,
             Fail::NotAvailable(_) => l610_status::L610_NOT_AVAILABLE,
+            Fail::WouldBlock => l610_status::L610_WOULD_BLOCK,
         }
     }
 }
@@ -238,4 +252,46 @@ pub(crate) unsafe fn free_box<T>(p: *mut T) {
         // SAFETY: the caller's contract.
         drop(unsafe { Box::from_raw(p) });
     }
+}
+
+thread_local! {
+    /// Why the last call on this thread that has no handle to keep it failed (an open, a
+    /// command builder, a response parser): `l610_last_error`.
+    static THREAD_ERROR: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Finish a call that has no handle: its failure (or "" on success) becomes this thread's last
+/// error, except `L610_BUFFER_TOO_SMALL`, which leaves it alone.
+pub(crate) fn handleless(result: FfiResult) -> l610_status {
+    let message = match &result {
+        Ok(()) => String::new(),
+        Err(Fail::TooSmall) => return l610_status::L610_BUFFER_TOO_SMALL,
+        Err(f) => f.describe(),
+    };
+    THREAD_ERROR.with(|e| *e.borrow_mut() = message);
+    match result {
+        Ok(()) => l610_status::L610_OK,
+        Err(f) => f.status(),
+    }
+}
+
+/// Copy why the last failed call **on the calling thread** that has no handle to keep its error
+/// failed: `l610_modem_open*` (e.g. `"serial port /dev/ttyUSB9: No such file or directory"`),
+/// the `l610_cmd_*` builders and the `l610_parse_*` parsers. Empty text when the last such call
+/// succeeded. Kept per thread, like `errno`. Buffer contract as `l610_status_text`; reading it
+/// does not clear it.
+#[no_mangle]
+pub unsafe extern "C" fn l610_last_error(
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> l610_status {
+    ffi_boundary!({
+        let text = THREAD_ERROR.with(|e| e.borrow().clone());
+        // SAFETY: forwarded contract.
+        match unsafe { copy_text(&text, buf, len, written) } {
+            Ok(()) => l610_status::L610_OK,
+            Err(f) => f.status(),
+        }
+    })
 }

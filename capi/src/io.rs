@@ -129,7 +129,7 @@ impl driver::Transport for Callbacks {
 /// Open a modem over the caller's own transport: `io->read` and `io->write` (both required)
 /// move the bytes, the library runs its reader thread over them as over a serial port. `io` is
 /// copied; `options` may be NULL for the defaults. On success the caller owns `*out_modem`; on
-/// failure `l610_open_error` says why. See `l610_io` for when the callbacks run; none runs
+/// failure `l610_last_error` says why. See `l610_io` for when the callbacks run; none runs
 /// after `l610_modem_shutdown` or `l610_modem_free` returns.
 #[no_mangle]
 pub unsafe extern "C" fn l610_modem_open_io(
@@ -222,7 +222,7 @@ impl driver::Transport for Fd {
 /// with its baud rate and raw mode set, a pty, a socket, a CMUX channel's device). The library
 /// works on a duplicate (`F_DUPFD_CLOEXEC`), closed by `l610_modem_free`; the caller keeps
 /// `fd` and may close it at any time. Blocking and non-blocking descriptors both work; the
-/// port's settings are not changed. `options` may be NULL. On failure `l610_open_error` says
+/// port's settings are not changed. `options` may be NULL. On failure `l610_last_error` says
 /// why.
 #[no_mangle]
 pub unsafe extern "C" fn l610_modem_open_fd(

@@ -16,19 +16,23 @@
 #[macro_use]
 mod ffi;
 mod clock;
+mod command;
 mod io;
 mod modem;
 mod pdp;
 mod profile;
+mod session;
 mod socket;
 mod ssl;
 mod status;
 
 pub use clock::*;
+pub use command::*;
 pub use io::*;
 pub use modem::*;
 pub use pdp::*;
 pub use profile::*;
+pub use session::*;
 pub use socket::*;
 pub use ssl::*;
 pub use status::*;

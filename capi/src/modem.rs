@@ -58,19 +58,10 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn describe(fail: &Fail) -> String {
-    match fail {
-        Fail::Driver(e) => e.to_string(),
-        Fail::Null(name) => format!("argument {name} is NULL"),
-        Fail::TooSmall => "buffer too small".into(),
-        Fail::NotAvailable(what) => (*what).into(),
-    }
-}
-
 impl l610_modem {
     fn record(&self, fail: &Fail) {
         let mut last = LastError {
-            message: describe(fail),
+            message: fail.describe(),
             ..LastError::default()
         };
         match fail {
@@ -232,11 +223,6 @@ fn trace_sink(
     }
 }
 
-thread_local! {
-    /// Why the last `l610_modem_open*` call on this thread failed (no handle exists to hold it).
-    static OPEN_ERROR: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
 /// The builder the options ask for (NULL: the defaults).
 pub(crate) fn builder_from(options: Option<&l610_modem_options>) -> driver::ModemBuilder {
     let mut builder = Modem::builder();
@@ -290,16 +276,7 @@ pub(crate) fn open_with(
             unsafe { put(out_modem, Box::into_raw(handle)) };
             Ok(())
         };
-        let result = run();
-        let message = match &result {
-            Ok(()) => String::new(),
-            Err(f) => describe(f),
-        };
-        OPEN_ERROR.with(|e| *e.borrow_mut() = message);
-        match result {
-            Ok(()) => L610_OK,
-            Err(f) => f.status(),
-        }
+        handleless(run())
     })
 }
 
@@ -319,30 +296,10 @@ unsafe fn open_impl(
     })
 }
 
-/// Copy why the last `l610_modem_open*` call **on the calling thread** failed into `buf`, e.g.
-/// `"cannot open serial port /dev/ttyUSB9: No such file or directory"` (empty text when it
-/// succeeded). An open that fails leaves no handle, so its reason is kept here, per thread, like
-/// `errno`. Buffer contract as `l610_status_text`.
-#[no_mangle]
-pub unsafe extern "C" fn l610_open_error(
-    buf: *mut c_char,
-    len: usize,
-    written: *mut usize,
-) -> l610_status {
-    ffi_boundary!({
-        let text = OPEN_ERROR.with(|e| e.borrow().clone());
-        // SAFETY: forwarded contract.
-        match unsafe { copy_text(&text, buf, len, written) } {
-            Ok(()) => L610_OK,
-            Err(f) => f.status(),
-        }
-    })
-}
-
 /// Open the serial port at `path` (e.g. `"/dev/ttyUSB0"`) at `baud` (e.g. 115200, 8N1) with the
 /// default options, and check that the module answers. On success `*out_modem` receives a new
 /// handle that the caller owns and releases with `l610_modem_free`. No handle exists on failure:
-/// the status says what kind of failure it was, `l610_open_error` why.
+/// the status says what kind of failure it was, `l610_last_error` why.
 #[no_mangle]
 pub unsafe extern "C" fn l610_modem_open(
     path: *const c_char,

@@ -217,9 +217,7 @@ impl l610_socket {
         let (status, message) = match r {
             Ok(Ok(())) => return L610_OK,
             Ok(Err(Fail::TooSmall)) => return L610_BUFFER_TOO_SMALL,
-            Ok(Err(Fail::Driver(e))) => (l610_status::from_kind(e.kind()), e.to_string()),
-            Ok(Err(Fail::Null(name))) => (L610_NULL_ARGUMENT, format!("argument {name} is NULL")),
-            Ok(Err(Fail::NotAvailable(what))) => (L610_NOT_AVAILABLE, what.to_owned()),
+            Ok(Err(f)) => (f.status(), f.describe()),
             Err(_) => (L610_PANIC, "internal error (panic) in libl610".to_owned()),
         };
         *lock(&self.last) = message;

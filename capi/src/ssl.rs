@@ -98,7 +98,7 @@ pub(crate) fn cipher(id: u8) -> FfiResult<CipherSuite> {
     Ok(CipherSuite::try_from(i64::from(id))?)
 }
 
-fn version_out(v: SslVersion) -> l610_ssl_version {
+pub(crate) fn version_out(v: SslVersion) -> l610_ssl_version {
     use l610_ssl_version::*;
     match v {
         SslVersion::Unspecified => L610_SSL_UNSPECIFIED,

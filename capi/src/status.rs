@@ -57,6 +57,8 @@ pub enum l610_status {
     L610_UNKNOWN_ERROR = 103,
     /// The requested detail does not exist (e.g. the last error was not a `+CME ERROR`).
     L610_NOT_AVAILABLE = 104,
+    /// Nothing to read yet (`l610_session_socket_read`; the thread-free session never waits).
+    L610_WOULD_BLOCK = 105,
 }
 
 use l610_status::*;
@@ -109,12 +111,13 @@ impl l610_status {
             L610_PANIC => "internal error (panic) in libl610",
             L610_BUFFER_TOO_SMALL => "buffer too small",
             L610_UNKNOWN_ERROR => "unknown error",
-            L610_NOT_AVAILABLE => "no such detail for the last error",
+            L610_NOT_AVAILABLE => "not available",
+            L610_WOULD_BLOCK => "nothing to read yet",
         }
     }
 }
 
-const ALL: [l610_status; 21] = [
+const ALL: [l610_status; 22] = [
     L610_OK,
     L610_INVALID_ARGUMENT,
     L610_LIMIT_REACHED,
@@ -136,6 +139,7 @@ const ALL: [l610_status; 21] = [
     L610_BUFFER_TOO_SMALL,
     L610_UNKNOWN_ERROR,
     L610_NOT_AVAILABLE,
+    L610_WOULD_BLOCK,
 ];
 
 /// Copy a short English description of `status` (e.g. `"timeout"`) into `buf`.

@@ -1,7 +1,7 @@
 /*
  * Bring your own port: libl610 over a file descriptor the program opened itself and over the
  * program's own read/write callbacks (issue 10, item 1), l610_modem_shutdown waking a blocked
- * receive in another thread (item 3), and why an open failed (l610_open_error). Run by
+ * receive in another thread (item 3), and why an open failed (l610_last_error). Run by
  * capi/ci.sh against the virtual L610 and openssl s_server, under ASan/UBSan and valgrind.
  *
  * Environment: L610_PTY, L610_TLS_PORT, L610_CA (see test_capi.c).
@@ -49,7 +49,7 @@ static void check_status(const l610_modem *m, l610_status got, l610_status want,
             (unsigned)got, (unsigned)want);
     if (m != NULL && l610_modem_last_error(m, text, sizeof text, &n) == L610_OK)
         fprintf(stderr, "     last error: %s\n", text);
-    if (m == NULL && l610_open_error(text, sizeof text, &n) == L610_OK && n > 0)
+    if (m == NULL && l610_last_error(text, sizeof text, &n) == L610_OK && n > 0)
         fprintf(stderr, "     open error: %s\n", text);
 }
 
@@ -146,20 +146,20 @@ static void test_open_errors(void)
 
     CHECK(l610_modem_open("/dev/l610-no-such-port", 115200, &m) == L610_PORT_ERROR);
     CHECK(m == (l610_modem *)1);
-    CHECK(l610_open_error(text, sizeof text, &n) == L610_OK);
+    CHECK(l610_last_error(text, sizeof text, &n) == L610_OK);
     CHECK(n > 0 && strstr(text, "/dev/l610-no-such-port") != NULL);
     fprintf(stderr, "  expected open failure: %s\n", text);
-    CHECK(l610_open_error(text, 4, &n) == L610_BUFFER_TOO_SMALL && strlen(text) == 3);
-    CHECK(l610_open_error(text, sizeof text, NULL) == L610_NULL_ARGUMENT);
+    CHECK(l610_last_error(text, 4, &n) == L610_BUFFER_TOO_SMALL && strlen(text) == 3);
+    CHECK(l610_last_error(text, sizeof text, NULL) == L610_NULL_ARGUMENT);
 
     CHECK(l610_modem_open_fd(-1, NULL, &m) == L610_INVALID_ARGUMENT);
-    CHECK(l610_open_error(text, sizeof text, &n) == L610_OK && strstr(text, "-1") != NULL);
+    CHECK(l610_last_error(text, sizeof text, &n) == L610_OK && strstr(text, "-1") != NULL);
     CHECK(l610_modem_open_fd(1000, NULL, &m) == L610_IO_ERROR); /* not an open descriptor */
-    CHECK(l610_open_error(text, sizeof text, &n) == L610_OK && strstr(text, "1000") != NULL);
+    CHECK(l610_last_error(text, sizeof text, &n) == L610_OK && strstr(text, "1000") != NULL);
     CHECK(l610_modem_open_io(NULL, NULL, &m) == L610_NULL_ARGUMENT);
     memset(&io, 0, sizeof io);
     CHECK(l610_modem_open_io(&io, NULL, &m) == L610_NULL_ARGUMENT);
-    CHECK(l610_open_error(text, sizeof text, &n) == L610_OK && strstr(text, "io->read") != NULL);
+    CHECK(l610_last_error(text, sizeof text, &n) == L610_OK && strstr(text, "io->read") != NULL);
     CHECK(l610_modem_open_fd(0, NULL, NULL) == L610_NULL_ARGUMENT);
     CHECK(m == (l610_modem *)1);
 }
@@ -237,7 +237,7 @@ static void test_callbacks(const char *pty, unsigned port, const char *ca)
     CHECK(l610_modem_options_init(&o) == L610_OK);
     o.command_timeout_ms = 10000;
     CHECK_ST(NULL, l610_modem_open_io(&io, &o, &m), L610_OK);
-    CHECK(l610_open_error(text, sizeof text, &n) == L610_OK && n == 0);
+    CHECK(l610_last_error(text, sizeof text, &n) == L610_OK && n == 0);
     if (m != NULL) {
         tls_exchange(m, port, ca, "callbacks");
         counts(&p, &r1, &w1);
@@ -258,7 +258,7 @@ static void test_callbacks(const char *pty, unsigned port, const char *ca)
     m = (l610_modem *)1;
     CHECK(l610_modem_open_io(&io, &o, &m) != L610_OK);
     CHECK(m == (l610_modem *)1);
-    CHECK(l610_open_error(text, sizeof text, &n) == L610_OK && n > 0);
+    CHECK(l610_last_error(text, sizeof text, &n) == L610_OK && n > 0);
     fprintf(stderr, "  expected open failure: %s\n", text);
     pthread_mutex_destroy(&p.lock);
 }

@@ -22,6 +22,7 @@
 
 mod cipher;
 mod clock;
+mod connection;
 mod file;
 mod general;
 mod pdp;
@@ -34,6 +35,7 @@ pub use cipher::{
     CipherSuite,
 };
 pub use clock::{clock_query, parse_clock, set_clock, ModuleTime};
+pub use connection::{close_socket, is_open_protocol, open_socket, send, MAX_SEND};
 pub use file::{
     file_counts_query, file_support_query, load_file, parse_file_counts, parse_file_support,
     prepare, FileCounts, FileSupport, FileType, FILE_LEN, MAX_TRUST_FILES,
