@@ -442,6 +442,118 @@ typedef uint32_t l610_protocol;
 #endif // __cplusplus
 
 /**
+ * A registration domain: which of `AT+CREG`, `AT+CGREG`, `AT+CEREG`.
+ */
+enum l610_registration_domain
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `+CREG`: circuit switched.
+   */
+  L610_DOMAIN_CS = 0,
+  /**
+   * `+CGREG`: GPRS (packet, 2G/3G).
+   */
+  L610_DOMAIN_GPRS = 1,
+  /**
+   * `+CEREG`: EPS (LTE; where an L610 registers).
+   */
+  L610_DOMAIN_EPS = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_registration_domain l610_registration_domain;
+#else
+typedef uint32_t l610_registration_domain;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * `<stat>` of `+CREG` and friends (3GPP TS 27.007). Other numbers (SMS-only, emergency
+ * states) are passed on as they are.
+ */
+enum l610_registration_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * 0: not registered, not searching.
+   */
+  L610_REG_NOT_REGISTERED = 0,
+  /**
+   * 1: registered, home network.
+   */
+  L610_REG_HOME = 1,
+  /**
+   * 2: not registered, searching.
+   */
+  L610_REG_SEARCHING = 2,
+  /**
+   * 3: registration denied.
+   */
+  L610_REG_DENIED = 3,
+  /**
+   * 4: unknown (out of coverage?).
+   */
+  L610_REG_UNKNOWN = 4,
+  /**
+   * 5: registered, roaming.
+   */
+  L610_REG_ROAMING = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_registration_status l610_registration_status;
+#else
+typedef uint32_t l610_registration_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * One identity query.
+ */
+enum l610_identity_item
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `AT+CGMI`: `Fibocom`.
+   */
+  L610_ID_MANUFACTURER = 0,
+  /**
+   * `AT+CGMM`: `L610`.
+   */
+  L610_ID_MODEL = 1,
+  /**
+   * `AT+CGMR`: the firmware.
+   */
+  L610_ID_FIRMWARE = 2,
+  /**
+   * `AT+CGSN`: the IMEI.
+   */
+  L610_ID_IMEI = 3,
+  /**
+   * `AT+CIMI`: the SIM's IMSI (`L610_CME_ERROR` without a ready SIM).
+   */
+  L610_ID_IMSI = 4,
+  /**
+   * `AT+CCID`: the SIM card's ICCID (`L610_CME_ERROR` without a SIM).
+   */
+  L610_ID_ICCID = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_identity_item l610_identity_item;
+#else
+typedef uint32_t l610_identity_item;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * One AT command, built and checked, not yet submitted.
  *
  * Ownership: made by `l610_command_new` or an `l610_cmd_*` builder; `l610_session_submit` takes
@@ -669,6 +781,155 @@ typedef struct l610_modem_options {
    */
   void *trace_user_data;
 } l610_modem_options;
+
+/**
+ * The answer to `AT+CREG?` (and `+CGREG?`, `+CEREG?`).
+ */
+typedef struct l610_registration {
+  /**
+   * The URC mode `<n>` in force (0 off, 1 status, 2 status and cell).
+   */
+  uint8_t reporting;
+  /**
+   * `<stat>`: an `l610_registration_status` value, or another number as sent.
+   */
+  uint32_t status;
+  /**
+   * Registered, at home or roaming.
+   */
+  bool registered;
+  /**
+   * Whether `area`, `cell` (and maybe `act`) are given (mode 2, registered).
+   */
+  bool has_location;
+  /**
+   * Location or tracking area code, hex as sent, NUL-terminated.
+   */
+  char area[16];
+  /**
+   * Cell id, hex as sent, NUL-terminated.
+   */
+  char cell[16];
+  /**
+   * Whether `act` is given.
+   */
+  bool has_act;
+  /**
+   * Access technology (7 = LTE).
+   */
+  uint8_t act;
+} l610_registration;
+
+/**
+ * `+CSQ: <rssi>,<ber>`.
+ */
+typedef struct l610_signal_quality {
+  /**
+   * 0–31, 99 not known.
+   */
+  uint8_t rssi;
+  /**
+   * Bit error rate class 0–7, 99 not known.
+   */
+  uint8_t ber;
+  /**
+   * Whether `dbm` is known (`rssi` is not 99).
+   */
+  bool has_dbm;
+  /**
+   * Received signal strength: -113 + 2 * rssi dBm.
+   */
+  int32_t dbm;
+} l610_signal_quality;
+
+/**
+ * The answer to `AT+COPS?`; the operator's name goes to a caller buffer.
+ */
+typedef struct l610_operator {
+  /**
+   * 0 automatic, 1 manual, 2 deregistered, 4 manual/automatic.
+   */
+  uint8_t mode;
+  /**
+   * Whether an operator is shown (then `format` and the name are given).
+   */
+  bool has_name;
+  /**
+   * 0 long name, 1 short name, 2 numeric (MCC MNC).
+   */
+  uint8_t format;
+  /**
+   * Whether `act` is given.
+   */
+  bool has_act;
+  /**
+   * Access technology (7 = LTE).
+   */
+  uint8_t act;
+} l610_operator;
+
+/**
+ * An IP address: `family` 4 (the first 4 bytes of `bytes`) or 6 (all 16), network order, as
+ * `inet_ntop` takes them.
+ */
+typedef struct l610_ip_address {
+  /**
+   * 4 or 6.
+   */
+  uint8_t family;
+  /**
+   * The address.
+   */
+  uint8_t bytes[16];
+} l610_ip_address;
+
+/**
+ * How `l610_modem_ping` pings. Initialise with `l610_ping_options_init`.
+ */
+typedef struct l610_ping_options {
+  /**
+   * Echo requests, 1–100 (default 4).
+   */
+  uint8_t count;
+  /**
+   * Payload bytes, 4–1500 (default 32).
+   */
+  uint16_t size;
+  /**
+   * Time to live, 1–255 (default 64).
+   */
+  uint8_t ttl;
+  /**
+   * How long to wait for each reply, 1000–60000 ms (default 5000).
+   */
+  uint32_t timeout_ms;
+} l610_ping_options;
+
+/**
+ * What a ping run measured.
+ */
+typedef struct l610_ping_report {
+  /**
+   * The address the module pinged, NUL-terminated.
+   */
+  char ip[48];
+  /**
+   * Echo requests sent.
+   */
+  uint32_t sent;
+  /**
+   * Replies received.
+   */
+  uint32_t received;
+  /**
+   * Whether `average_ms` is known (something answered).
+   */
+  bool has_average;
+  /**
+   * The module's average round trip.
+   */
+  uint32_t average_ms;
+} l610_ping_report;
 
 /**
  * Timeouts and bounds of a session. Initialise with `l610_session_config_init`, then change
@@ -1273,6 +1534,228 @@ l610_status l610_modem_set_receive_format(const struct l610_modem *modem, uint32
  */
 l610_status l610_modem_receive_format(const struct l610_modem *modem,
                                       l610_receive_format *out_format);
+
+/**
+ * `AT+CPIN?`: `*out_ready` says whether the SIM is ready; its state in the module's words
+ * (`"READY"`, `"SIM PIN"`, ...) goes to `buf` (contract of `l610_status_text`; `buf` NULL with
+ * `len` 0 and `written` NULL skips it).
+ */
+l610_status l610_modem_sim_status(const struct l610_modem *modem,
+                                  bool *out_ready,
+                                  char *buf,
+                                  size_t len,
+                                  size_t *written);
+
+/**
+ * `AT+CREG?`, `AT+CGREG?` or `AT+CEREG?` (`domain`, an `l610_registration_domain`). An L610
+ * registers on `L610_DOMAIN_EPS`.
+ */
+l610_status l610_modem_registration(const struct l610_modem *modem,
+                                    uint32_t domain_value,
+                                    struct l610_registration *out_registration);
+
+/**
+ * `AT+CREG=<mode>` (and `+CGREG`, `+CEREG`): 0 no URCs, 1 status changes, 2 status and cell.
+ * Lost at a module restart.
+ */
+l610_status l610_modem_set_registration_reporting(const struct l610_modem *modem,
+                                                  uint32_t domain_value,
+                                                  uint32_t mode);
+
+/**
+ * Registered, at home or roaming, in the EPS or GPRS domain: what to wait for before
+ * `l610_modem_activate_pdp`.
+ */
+l610_status l610_modem_is_registered(const struct l610_modem *modem, bool *out_registered);
+
+/**
+ * `AT+CSQ`: signal strength and bit error rate.
+ */
+l610_status l610_modem_signal_quality(const struct l610_modem *modem,
+                                      struct l610_signal_quality *out_quality);
+
+/**
+ * `AT+COPS?`, typed; the operator's name (empty when none is shown) goes to `name_buf`
+ * (contract of `l610_status_text`; NULL, 0, NULL skips it).
+ */
+l610_status l610_modem_operator_info(const struct l610_modem *modem,
+                                     struct l610_operator *out_operator,
+                                     char *name_buf,
+                                     size_t name_len,
+                                     size_t *written);
+
+/**
+ * `AT+CGATT?`: attached to the packet domain.
+ */
+l610_status l610_modem_attached(const struct l610_modem *modem, bool *out_attached);
+
+/**
+ * `AT+CFUN?`: 1 full functionality, 0 minimum, 4 radio off.
+ */
+l610_status l610_modem_functionality(const struct l610_modem *modem, uint8_t *out_fun);
+
+/**
+ * One identity query (`item`, an `l610_identity_item`) into `buf` (contract of
+ * `l610_status_text`; 64 bytes always suffice).
+ */
+l610_status l610_modem_identity(const struct l610_modem *modem,
+                                uint32_t item,
+                                char *buf,
+                                size_t len,
+                                size_t *written);
+
+/**
+ * `AT+MIPDNS="<host>"`: the module resolves `host` over its PDP context (which must be
+ * active: `L610_CME_ERROR` otherwise; an unknown name is `L610_AT_ERROR`). The addresses go to
+ * `items[0..cap]`, their number to `*count` (on `L610_BUFFER_TOO_SMALL` nothing is copied and
+ * `*count` is the number needed; 8 always suffice).
+ */
+l610_status l610_modem_resolve(const struct l610_modem *modem,
+                               const char *host,
+                               struct l610_ip_address *items,
+                               size_t cap,
+                               size_t *count);
+
+/**
+ * Fill `*options` with the defaults (4 requests of 32 bytes, TTL 64, 5000 ms each).
+ */
+l610_status l610_ping_options_init(struct l610_ping_options *options);
+
+/**
+ * `AT+MPING=1,"<host>",...`: ping from the module and wait for the run to end (at most
+ * `count * (timeout + 1 s)` and a margin). Needs the PDP context. `options` NULL uses the
+ * defaults; values out of the module's range are `L610_INVALID_ARGUMENT` and nothing is sent.
+ * The round trip of each reply goes to `replies_ms[0..cap]` and their number to `*count`
+ * (`replies_ms` NULL with `cap` 0 and `count` NULL skips them; on `L610_BUFFER_TOO_SMALL`
+ * `*out_report` is written, the replies are not).
+ */
+l610_status l610_modem_ping(const struct l610_modem *modem,
+                            const char *host,
+                            const struct l610_ping_options *options,
+                            struct l610_ping_report *out_report,
+                            uint32_t *replies_ms,
+                            size_t cap,
+                            size_t *count);
+
+/**
+ * `AT+CPIN?`: read the answer with `l610_parse_sim_status`.
+ */
+l610_status l610_cmd_sim_status_query(struct l610_command **out_command);
+
+/**
+ * The SIM's state from the answer to `l610_cmd_sim_status_query` (arguments as
+ * `l610_modem_sim_status`).
+ */
+l610_status l610_parse_sim_status(const struct l610_response *response,
+                                  bool *out_ready,
+                                  char *buf,
+                                  size_t len,
+                                  size_t *written);
+
+/**
+ * `AT+CREG?`, `AT+CGREG?` or `AT+CEREG?`: read the answer with `l610_parse_registration` (the
+ * same `domain`).
+ */
+l610_status l610_cmd_registration_query(uint32_t domain_value, struct l610_command **out_command);
+
+/**
+ * The registration from the answer to `l610_cmd_registration_query`.
+ */
+l610_status l610_parse_registration(const struct l610_response *response,
+                                    uint32_t domain_value,
+                                    struct l610_registration *out_registration);
+
+/**
+ * `AT+CREG=<mode>` (and `+CGREG`, `+CEREG`); registration changes then come as URCs.
+ */
+l610_status l610_cmd_set_registration_reporting(uint32_t domain_value,
+                                                uint32_t mode,
+                                                struct l610_command **out_command);
+
+/**
+ * `AT+CSQ`: read the answer with `l610_parse_signal_quality`.
+ */
+l610_status l610_cmd_signal_quality_query(struct l610_command **out_command);
+
+/**
+ * The signal from the answer to `l610_cmd_signal_quality_query`.
+ */
+l610_status l610_parse_signal_quality(const struct l610_response *response,
+                                      struct l610_signal_quality *out_quality);
+
+/**
+ * `AT+COPS?`: read the answer with `l610_parse_operator_info`.
+ */
+l610_status l610_cmd_operator_query(struct l610_command **out_command);
+
+/**
+ * The operator from the answer to `l610_cmd_operator_query` (arguments as
+ * `l610_modem_operator_info`).
+ */
+l610_status l610_parse_operator_info(const struct l610_response *response,
+                                     struct l610_operator *out_operator,
+                                     char *name_buf,
+                                     size_t name_len,
+                                     size_t *written);
+
+/**
+ * `AT+CGATT?`: read the answer with `l610_parse_attached`.
+ */
+l610_status l610_cmd_attach_query(struct l610_command **out_command);
+
+/**
+ * Whether attached, from the answer to `l610_cmd_attach_query`.
+ */
+l610_status l610_parse_attached(const struct l610_response *response, bool *out_attached);
+
+/**
+ * `AT+CFUN?`: read the answer with `l610_parse_functionality`.
+ */
+l610_status l610_cmd_functionality_query(struct l610_command **out_command);
+
+/**
+ * `<fun>` from the answer to `l610_cmd_functionality_query`.
+ */
+l610_status l610_parse_functionality(const struct l610_response *response, uint8_t *out_fun);
+
+/**
+ * One identity query (`item`, an `l610_identity_item`): read the answer with
+ * `l610_parse_identity` (the same `item`).
+ */
+l610_status l610_cmd_identity_query(uint32_t item, struct l610_command **out_command);
+
+/**
+ * The identity value from the answer to `l610_cmd_identity_query`, into `buf` (contract of
+ * `l610_status_text`).
+ */
+l610_status l610_parse_identity(const struct l610_response *response,
+                                uint32_t item,
+                                char *buf,
+                                size_t len,
+                                size_t *written);
+
+/**
+ * `AT+MIPDNS="<host>"` (needs the PDP context): read the answer with `l610_parse_resolve`.
+ */
+l610_status l610_cmd_resolve(const char *host, struct l610_command **out_command);
+
+/**
+ * The addresses from the answer to `l610_cmd_resolve` (list contract as `l610_modem_resolve`).
+ * `L610_NOT_AVAILABLE` when the answer held no `+MIPDNS` line: some firmware sends it after
+ * `OK`, as a URC (`l610_session_pop_urc`).
+ */
+l610_status l610_parse_resolve(const struct l610_response *response,
+                               struct l610_ip_address *items,
+                               size_t cap,
+                               size_t *count);
+
+/**
+ * `AT+MPING=1,"<host>",...` (`options` NULL for the defaults): `OK`, then one `+MPING` URC per
+ * reply and `+MPINGSTAT` at the end (`l610_session_pop_urc`).
+ */
+l610_status l610_cmd_ping(const char *host,
+                          const struct l610_ping_options *options,
+                          struct l610_command **out_command);
 
 /**
  * `AT+MIPCALL=1[,"apn"[,"user","pwd"]]`, then wait (up to the PDP timeout) for the module's IP,

@@ -37,7 +37,7 @@ pub struct l610_response {
 
 /// A builder's body: `build` makes the command; it goes to `*out_command`; a refusal becomes
 /// this thread's last error (`l610_last_error`).
-fn build(
+pub(crate) fn build(
     out_command: *mut *mut l610_command,
     build: impl FnOnce() -> FfiResult<Command>,
 ) -> l610_status {
@@ -57,7 +57,7 @@ fn build(
 ///
 /// # Safety
 /// `response` is NULL or a live response.
-unsafe fn parse(
+pub(crate) unsafe fn parse(
     response: *const l610_response,
     f: impl FnOnce(&Response) -> FfiResult,
 ) -> l610_status {
@@ -70,7 +70,7 @@ unsafe fn parse(
     })
 }
 
-fn unexpected(e: driver::proto::ValueError) -> Fail {
+pub(crate) fn unexpected(e: driver::proto::ValueError) -> Fail {
     Fail::Driver(driver::Error::UnexpectedResponse {
         command: String::new(),
         response: e.0,
