@@ -9,6 +9,8 @@
 #  5. the C suite (capi/tests/*.c), tls_client (threaded API) and firmware_loop (thread-free API,
 #     one poll loop) against l610-sim + openssl s_server:
 #     under AddressSanitizer + UBSan, then under valgrind (no errors, no leaks)
+#  6. the no_std libl610_nostd.a (capi-proto/): no std inside; test_session and firmware_loop
+#     linked with it and the C library only, under ASan/UBSan and valgrind
 # Exits non-zero on any failure.
 set -euo pipefail
 
@@ -144,6 +146,35 @@ run_client "valgrind tls_client" $VG examples/c/tls_client
 run_client "valgrind firmware_loop" $VG examples/c/firmware_loop
 # shellcheck disable=SC2086
 $VG examples/c/double_include
+
+step "the no_std library (capi-proto/): libl610_nostd.a, linked with nothing but the C library"
+# Its own workspace (panic = "abort"), built with the main workspace's lock file.
+cp Cargo.lock capi-proto/Cargo.lock
+cargo build --release --manifest-path capi-proto/Cargo.toml --target-dir "$root/target/capi-proto"
+nostd="$root/target/capi-proto/release/libl610_nostd.a"
+if nm -C "$nostd" 2>/dev/null | grep -q ' std::'; then
+    echo "capi: libl610_nostd.a contains std symbols:"; nm -C "$nostd" | grep ' std::' | head; exit 1
+fi
+[ "$(sed -n 's/^version = "\(.*\)"$/\1/p' capi-proto/Cargo.toml)" = "$version" ] ||
+    { echo "capi: capi-proto's version is not $version"; exit 1; }
+mkdir -p "$work/nostd"
+for prog in capi/tests/test_session.c examples/c/firmware_loop.c; do
+    name="$(basename "$prog" .c)"
+    # shellcheck disable=SC2086
+    $CC $CSTRICT $SAN -Iinclude -o "$work/nostd/$name-asan" "$prog" "$nostd"
+    # shellcheck disable=SC2086
+    $CC $CSTRICT -Iinclude -o "$work/nostd/$name" "$prog" "$nostd"
+    # No thread library in the program at all (glibc has pthread in libc: look at the symbols).
+    if nm "$work/nostd/$name" | grep -q 'pthread_create'; then
+        echo "capi: $name linked against libl610_nostd.a refers to pthread_create"; exit 1
+    fi
+done
+run "nostd asan test_session" "$work/nostd/test_session-asan" | tee -a "$work/suites.out"
+# shellcheck disable=SC2086
+run "nostd valgrind test_session" $VG "$work/nostd/test_session" | tee -a "$work/suites.out"
+run_client "nostd asan firmware_loop" "$work/nostd/firmware_loop-asan"
+# shellcheck disable=SC2086
+run_client "nostd valgrind firmware_loop" $VG "$work/nostd/firmware_loop"
 
 step "all C API checks passed"
 # One closing line over every suite run ("N passed, N failed").

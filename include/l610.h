@@ -243,66 +243,6 @@ typedef uint32_t l610_pdp_state;
 #endif // __cplusplus
 
 /**
- * Which way traced bytes went.
- */
-enum l610_direction
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * Host to module.
-   */
-  L610_TX = 0,
-  /**
-   * Module to host.
-   */
-  L610_RX = 1,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum l610_direction l610_direction;
-#else
-typedef uint32_t l610_direction;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * How received socket data is delivered by the module (`AT+GTSET="IPRFMT",<n>`).
- */
-enum l610_receive_format
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * IPRFMT 0, the module's default: hex text.
-   */
-  L610_RECEIVE_HEX = 0,
-  /**
-   * IPRFMT 1: raw bytes up to the line's end; not binary-safe (a CR or LF in the data ends
-   * it), for text protocols only.
-   */
-  L610_RECEIVE_RAW_LINE = 1,
-  /**
-   * IPRFMT 2: raw bytes read by length; binary-safe and half the bytes on the line.
-   */
-  L610_RECEIVE_RAW = 2,
-  /**
-   * IPRFMT 5, read mode: the module holds received bytes until asked; `l610_socket_recv`
-   * pulls them with `AT+MIPREAD` when the module announces them.
-   */
-  L610_RECEIVE_READ = 5,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum l610_receive_format l610_receive_format;
-#else
-typedef uint32_t l610_receive_format;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
  * What `l610_session_poll_event` reports.
  */
 enum l610_event_kind
@@ -350,6 +290,31 @@ typedef uint32_t l610_event_kind;
 #endif // __cplusplus
 
 /**
+ * Which way traced bytes went.
+ */
+enum l610_direction
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Host to module.
+   */
+  L610_TX = 0,
+  /**
+   * Module to host.
+   */
+  L610_RX = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_direction l610_direction;
+#else
+typedef uint32_t l610_direction;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Where a socket stands.
  */
 enum l610_socket_state
@@ -384,6 +349,41 @@ enum l610_socket_state
 typedef enum l610_socket_state l610_socket_state;
 #else
 typedef uint32_t l610_socket_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How received socket data is delivered by the module (`AT+GTSET="IPRFMT",<n>`).
+ */
+enum l610_receive_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * IPRFMT 0, the module's default: hex text.
+   */
+  L610_RECEIVE_HEX = 0,
+  /**
+   * IPRFMT 1: raw bytes up to the line's end; not binary-safe (a CR or LF in the data ends
+   * it), for text protocols only.
+   */
+  L610_RECEIVE_RAW_LINE = 1,
+  /**
+   * IPRFMT 2: raw bytes read by length; binary-safe and half the bytes on the line.
+   */
+  L610_RECEIVE_RAW = 2,
+  /**
+   * IPRFMT 5, read mode: the module holds received bytes until asked; `l610_socket_recv`
+   * pulls them with `AT+MIPREAD` when the module announces them.
+   */
+  L610_RECEIVE_READ = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_receive_format l610_receive_format;
+#else
+typedef uint32_t l610_receive_format;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -626,6 +626,24 @@ typedef struct l610_socket l610_socket;
 typedef struct l610_tls_profile l610_tls_profile;
 
 /**
+ * How many files of each type the module holds (`AT+GTSSLFILE?`).
+ */
+typedef struct l610_file_counts {
+  /**
+   * CERTFILE count (0 or 1).
+   */
+  uint32_t cert;
+  /**
+   * KEYFILE count (0 or 1).
+   */
+  uint32_t key;
+  /**
+   * TRUSTFILE count (0 to 40).
+   */
+  uint32_t trust;
+} l610_file_counts;
+
+/**
  * A time as `+CCLK` carries it (years 2000–2099).
  */
 typedef struct l610_time {
@@ -664,123 +682,26 @@ typedef struct l610_time {
 } l610_time;
 
 /**
- * How many files of each type the module holds (`AT+GTSSLFILE?`).
+ * How `l610_modem_ping` pings. Initialise with `l610_ping_options_init`.
  */
-typedef struct l610_file_counts {
+typedef struct l610_ping_options {
   /**
-   * CERTFILE count (0 or 1).
+   * Echo requests, 1–100 (default 4).
    */
-  uint32_t cert;
+  uint8_t count;
   /**
-   * KEYFILE count (0 or 1).
+   * Payload bytes, 4–1500 (default 32).
    */
-  uint32_t key;
+  uint16_t size;
   /**
-   * TRUSTFILE count (0 to 40).
+   * Time to live, 1–255 (default 64).
    */
-  uint32_t trust;
-} l610_file_counts;
-
-/**
- * Reads up to `len` bytes into `buf`, waiting at most `timeout_ms` for the first one.
- *
- * Return the number of bytes read (1 to `len`); 0 when nothing arrived within `timeout_ms` (the
- * library calls again); a negative value when the transport is gone or failed (the modem then
- * closes: every call fails with `L610_CLOSED`). Called only on the library's reader thread,
- * with `timeout_ms` of about 50: returning later delays `l610_modem_free` by as much.
- */
-typedef ptrdiff_t (*l610_read_callback)(void *user_data,
-                                        uint8_t *buf,
-                                        size_t len,
-                                        uint32_t timeout_ms);
-
-/**
- * Writes up to `len` bytes of `buf` (`len` is at most 1024).
- *
- * Return the number of bytes written (1 to `len`; the library writes the rest with more
- * calls); 0 when nothing could be written for now (the library tries again after a
- * millisecond, for up to 10 s, then fails the command with `L610_IO_ERROR`); a negative value
- * on failure (`L610_IO_ERROR`). Called on the threads that make calls on the modem, never two
- * at once, but concurrently with the read callback (a full-duplex port is read and written at
- * the same time).
- */
-typedef ptrdiff_t (*l610_write_callback)(void *user_data, const uint8_t *buf, size_t len);
-
-/**
- * The caller's transport for `l610_modem_open_io`.
- *
- * Both callbacks must not unwind (no C++ exceptions, no `longjmp`) and must not call any
- * `l610_*` function on the same modem. `user_data` is passed to them as is; the library never
- * dereferences or frees it, and never calls either callback after `l610_modem_shutdown` or
- * `l610_modem_free` returns, so it may be released then.
- */
-typedef struct l610_io {
+  uint8_t ttl;
   /**
-   * Required.
+   * How long to wait for each reply, 1000–60000 ms (default 5000).
    */
-  l610_read_callback read;
-  /**
-   * Required.
-   */
-  l610_write_callback write;
-  /**
-   * Handed to both callbacks.
-   */
-  void *user_data;
-} l610_io;
-
-/**
- * Receives the trace of the serial line.
- *
- * `user_data` is the pointer given with the callback; `text` is one event's bytes escaped to
- * printable ASCII (`\r`, `\n`, `\xNN`), NUL-terminated, valid only during the call (key
- * material is redacted); `elapsed_us` is the time since the modem was opened.
- *
- * Runs on the driver's reader thread (received bytes) and on whichever thread is sending a
- * command (sent bytes), so it may run concurrently with itself and with your other threads:
- * `user_data` must be safe to use from those threads. It must return quickly, must not call
- * any `l610_*` function on the same modem (that may deadlock), and must not unwind (no C++
- * exceptions, no `longjmp`).
- */
-typedef void (*l610_trace_callback)(void *user_data,
-                                    l610_direction direction,
-                                    const char *text,
-                                    uint64_t elapsed_us);
-
-/**
- * Options of `l610_modem_open_with_options`. Initialise with `l610_modem_options_init`, then
- * change what you need. A timeout of 0 means the driver's default.
- */
-typedef struct l610_modem_options {
-  /**
-   * Final result of an ordinary command (default 5000 ms).
-   */
-  uint32_t command_timeout_ms;
-  /**
-   * `OK` after a `+GTSSLFILE` upload (default 20000 ms).
-   */
-  uint32_t upload_timeout_ms;
-  /**
-   * `+MIPOPEN` result after `AT+MIPOPEN`, handshake included (default 75000 ms).
-   */
-  uint32_t open_timeout_ms;
-  /**
-   * `+MIPCALL: <ip>` after PDP activation (default 150000 ms).
-   */
-  uint32_t pdp_timeout_ms;
-  /**
-   * Send `AT` on open until the module answers (default true).
-   */
-  bool probe_on_open;
-  /**
-   * Trace callback, or NULL for none (default NULL). See `l610_trace_callback`.
-   */
-  l610_trace_callback trace;
-  /**
-   * Passed to `trace` as is; the library never dereferences or frees it.
-   */
-  void *trace_user_data;
-} l610_modem_options;
+  uint32_t timeout_ms;
+} l610_ping_options;
 
 /**
  * The answer to `AT+CREG?` (and `+CGREG?`, `+CEREG?`).
@@ -882,54 +803,6 @@ typedef struct l610_ip_address {
    */
   uint8_t bytes[16];
 } l610_ip_address;
-
-/**
- * How `l610_modem_ping` pings. Initialise with `l610_ping_options_init`.
- */
-typedef struct l610_ping_options {
-  /**
-   * Echo requests, 1–100 (default 4).
-   */
-  uint8_t count;
-  /**
-   * Payload bytes, 4–1500 (default 32).
-   */
-  uint16_t size;
-  /**
-   * Time to live, 1–255 (default 64).
-   */
-  uint8_t ttl;
-  /**
-   * How long to wait for each reply, 1000–60000 ms (default 5000).
-   */
-  uint32_t timeout_ms;
-} l610_ping_options;
-
-/**
- * What a ping run measured.
- */
-typedef struct l610_ping_report {
-  /**
-   * The address the module pinged, NUL-terminated.
-   */
-  char ip[48];
-  /**
-   * Echo requests sent.
-   */
-  uint32_t sent;
-  /**
-   * Replies received.
-   */
-  uint32_t received;
-  /**
-   * Whether `average_ms` is known (something answered).
-   */
-  bool has_average;
-  /**
-   * The module's average round trip.
-   */
-  uint32_t average_ms;
-} l610_ping_report;
 
 /**
  * Timeouts and bounds of a session. Initialise with `l610_session_config_init`, then change
@@ -1042,6 +915,133 @@ typedef struct l610_event {
 } l610_event;
 
 /**
+ * Reads up to `len` bytes into `buf`, waiting at most `timeout_ms` for the first one.
+ *
+ * Return the number of bytes read (1 to `len`); 0 when nothing arrived within `timeout_ms` (the
+ * library calls again); a negative value when the transport is gone or failed (the modem then
+ * closes: every call fails with `L610_CLOSED`). Called only on the library's reader thread,
+ * with `timeout_ms` of about 50: returning later delays `l610_modem_free` by as much.
+ */
+typedef ptrdiff_t (*l610_read_callback)(void *user_data,
+                                        uint8_t *buf,
+                                        size_t len,
+                                        uint32_t timeout_ms);
+
+/**
+ * Writes up to `len` bytes of `buf` (`len` is at most 1024).
+ *
+ * Return the number of bytes written (1 to `len`; the library writes the rest with more
+ * calls); 0 when nothing could be written for now (the library tries again after a
+ * millisecond, for up to 10 s, then fails the command with `L610_IO_ERROR`); a negative value
+ * on failure (`L610_IO_ERROR`). Called on the threads that make calls on the modem, never two
+ * at once, but concurrently with the read callback (a full-duplex port is read and written at
+ * the same time).
+ */
+typedef ptrdiff_t (*l610_write_callback)(void *user_data, const uint8_t *buf, size_t len);
+
+/**
+ * The caller's transport for `l610_modem_open_io`.
+ *
+ * Both callbacks must not unwind (no C++ exceptions, no `longjmp`) and must not call any
+ * `l610_*` function on the same modem. `user_data` is passed to them as is; the library never
+ * dereferences or frees it, and never calls either callback after `l610_modem_shutdown` or
+ * `l610_modem_free` returns, so it may be released then.
+ */
+typedef struct l610_io {
+  /**
+   * Required.
+   */
+  l610_read_callback read;
+  /**
+   * Required.
+   */
+  l610_write_callback write;
+  /**
+   * Handed to both callbacks.
+   */
+  void *user_data;
+} l610_io;
+
+/**
+ * Receives the trace of the serial line.
+ *
+ * `user_data` is the pointer given with the callback; `text` is one event's bytes escaped to
+ * printable ASCII (`\r`, `\n`, `\xNN`), NUL-terminated, valid only during the call (key
+ * material is redacted); `elapsed_us` is the time since the modem was opened.
+ *
+ * Runs on the driver's reader thread (received bytes) and on whichever thread is sending a
+ * command (sent bytes), so it may run concurrently with itself and with your other threads:
+ * `user_data` must be safe to use from those threads. It must return quickly, must not call
+ * any `l610_*` function on the same modem (that may deadlock), and must not unwind (no C++
+ * exceptions, no `longjmp`).
+ */
+typedef void (*l610_trace_callback)(void *user_data,
+                                    l610_direction direction,
+                                    const char *text,
+                                    uint64_t elapsed_us);
+
+/**
+ * Options of `l610_modem_open_with_options`. Initialise with `l610_modem_options_init`, then
+ * change what you need. A timeout of 0 means the driver's default.
+ */
+typedef struct l610_modem_options {
+  /**
+   * Final result of an ordinary command (default 5000 ms).
+   */
+  uint32_t command_timeout_ms;
+  /**
+   * `OK` after a `+GTSSLFILE` upload (default 20000 ms).
+   */
+  uint32_t upload_timeout_ms;
+  /**
+   * `+MIPOPEN` result after `AT+MIPOPEN`, handshake included (default 75000 ms).
+   */
+  uint32_t open_timeout_ms;
+  /**
+   * `+MIPCALL: <ip>` after PDP activation (default 150000 ms).
+   */
+  uint32_t pdp_timeout_ms;
+  /**
+   * Send `AT` on open until the module answers (default true).
+   */
+  bool probe_on_open;
+  /**
+   * Trace callback, or NULL for none (default NULL). See `l610_trace_callback`.
+   */
+  l610_trace_callback trace;
+  /**
+   * Passed to `trace` as is; the library never dereferences or frees it.
+   */
+  void *trace_user_data;
+} l610_modem_options;
+
+/**
+ * What a ping run measured.
+ */
+typedef struct l610_ping_report {
+  /**
+   * The address the module pinged, NUL-terminated.
+   */
+  char ip[48];
+  /**
+   * Echo requests sent.
+   */
+  uint32_t sent;
+  /**
+   * Replies received.
+   */
+  uint32_t received;
+  /**
+   * Whether `average_ms` is known (something answered).
+   */
+  bool has_average;
+  /**
+   * The module's average round trip.
+   */
+  uint32_t average_ms;
+} l610_ping_report;
+
+/**
  * Options of `l610_modem_open_socket`. Initialise with `l610_open_options_init`.
  */
 typedef struct l610_open_options {
@@ -1090,39 +1090,6 @@ typedef struct l610_file_support {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
-
-/**
- * NUL-terminated version of the library, e.g. `"0.1.0"`: compare with `L610_VERSION` to catch a
- * header that does not match the library linked at run time. Never NULL; static, do not free.
- */
-const char *l610_version(void);
-
-/**
- * Copy why the last failed call **on the calling thread** that has no handle to keep its error
- * failed: `l610_modem_open*` (e.g. `"serial port /dev/ttyUSB9: No such file or directory"`),
- * the `l610_cmd_*` builders and the `l610_parse_*` parsers. Empty text when the last such call
- * succeeded. Kept per thread, like `errno`. Buffer contract as `l610_status_text`; reading it
- * does not clear it.
- */
-l610_status l610_last_error(char *buf, size_t len, size_t *written);
-
-/**
- * `AT+CCLK?`.
- */
-l610_status l610_modem_clock(const struct l610_modem *modem, struct l610_time *out_time);
-
-/**
- * `AT+CCLK="yy/MM/dd,hh:mm:ss[±zz]"`. An impossible date is `L610_INVALID_ARGUMENT` and is
- * not sent.
- */
-l610_status l610_modem_set_clock(const struct l610_modem *modem, const struct l610_time *time);
-
-/**
- * Set the module clock to the host's (UTC). `out_time` is optional (may be NULL): the time
- * that was set.
- */
-l610_status l610_modem_set_clock_from_host(const struct l610_modem *modem,
-                                           struct l610_time *out_time);
 
 /**
  * Release a command that was not submitted. NULL is a no-op.
@@ -1381,6 +1348,382 @@ l610_status l610_cmd_set_echo(bool on, struct l610_command **out_command);
 l610_status l610_cmd_set_error_reporting(uint32_t mode, struct l610_command **out_command);
 
 /**
+ * Fill `*options` with the defaults (4 requests of 32 bytes, TTL 64, 5000 ms each).
+ */
+l610_status l610_ping_options_init(struct l610_ping_options *options);
+
+/**
+ * `AT+CPIN?`: read the answer with `l610_parse_sim_status`.
+ */
+l610_status l610_cmd_sim_status_query(struct l610_command **out_command);
+
+/**
+ * The SIM's state from the answer to `l610_cmd_sim_status_query` (arguments as
+ * `l610_modem_sim_status`).
+ */
+l610_status l610_parse_sim_status(const struct l610_response *response,
+                                  bool *out_ready,
+                                  char *buf,
+                                  size_t len,
+                                  size_t *written);
+
+/**
+ * `AT+CREG?`, `AT+CGREG?` or `AT+CEREG?`: read the answer with `l610_parse_registration` (the
+ * same `domain`).
+ */
+l610_status l610_cmd_registration_query(uint32_t domain_value, struct l610_command **out_command);
+
+/**
+ * The registration from the answer to `l610_cmd_registration_query`.
+ */
+l610_status l610_parse_registration(const struct l610_response *response,
+                                    uint32_t domain_value,
+                                    struct l610_registration *out_registration);
+
+/**
+ * `AT+CREG=<mode>` (and `+CGREG`, `+CEREG`); registration changes then come as URCs.
+ */
+l610_status l610_cmd_set_registration_reporting(uint32_t domain_value,
+                                                uint32_t mode,
+                                                struct l610_command **out_command);
+
+/**
+ * `AT+CSQ`: read the answer with `l610_parse_signal_quality`.
+ */
+l610_status l610_cmd_signal_quality_query(struct l610_command **out_command);
+
+/**
+ * The signal from the answer to `l610_cmd_signal_quality_query`.
+ */
+l610_status l610_parse_signal_quality(const struct l610_response *response,
+                                      struct l610_signal_quality *out_quality);
+
+/**
+ * `AT+COPS?`: read the answer with `l610_parse_operator_info`.
+ */
+l610_status l610_cmd_operator_query(struct l610_command **out_command);
+
+/**
+ * The operator from the answer to `l610_cmd_operator_query` (arguments as
+ * `l610_modem_operator_info`).
+ */
+l610_status l610_parse_operator_info(const struct l610_response *response,
+                                     struct l610_operator *out_operator,
+                                     char *name_buf,
+                                     size_t name_len,
+                                     size_t *written);
+
+/**
+ * `AT+CGATT?`: read the answer with `l610_parse_attached`.
+ */
+l610_status l610_cmd_attach_query(struct l610_command **out_command);
+
+/**
+ * Whether attached, from the answer to `l610_cmd_attach_query`.
+ */
+l610_status l610_parse_attached(const struct l610_response *response, bool *out_attached);
+
+/**
+ * `AT+CFUN?`: read the answer with `l610_parse_functionality`.
+ */
+l610_status l610_cmd_functionality_query(struct l610_command **out_command);
+
+/**
+ * `<fun>` from the answer to `l610_cmd_functionality_query`.
+ */
+l610_status l610_parse_functionality(const struct l610_response *response, uint8_t *out_fun);
+
+/**
+ * One identity query (`item`, an `l610_identity_item`): read the answer with
+ * `l610_parse_identity` (the same `item`).
+ */
+l610_status l610_cmd_identity_query(uint32_t item, struct l610_command **out_command);
+
+/**
+ * The identity value from the answer to `l610_cmd_identity_query`, into `buf` (contract of
+ * `l610_status_text`).
+ */
+l610_status l610_parse_identity(const struct l610_response *response,
+                                uint32_t item,
+                                char *buf,
+                                size_t len,
+                                size_t *written);
+
+/**
+ * `AT+MIPDNS="<host>"` (needs the PDP context): read the answer with `l610_parse_resolve`.
+ */
+l610_status l610_cmd_resolve(const char *host, struct l610_command **out_command);
+
+/**
+ * The addresses from the answer to `l610_cmd_resolve` (list contract as `l610_modem_resolve`).
+ * `L610_NOT_AVAILABLE` when the answer held no `+MIPDNS` line: some firmware sends it after
+ * `OK`, as a URC (`l610_session_pop_urc`).
+ */
+l610_status l610_parse_resolve(const struct l610_response *response,
+                               struct l610_ip_address *items,
+                               size_t cap,
+                               size_t *count);
+
+/**
+ * `AT+MPING=1,"<host>",...` (`options` NULL for the defaults): `OK`, then one `+MPING` URC per
+ * reply and `+MPINGSTAT` at the end (`l610_session_pop_urc`).
+ */
+l610_status l610_cmd_ping(const char *host,
+                          const struct l610_ping_options *options,
+                          struct l610_command **out_command);
+
+/**
+ * Fill `*config` with the defaults. Thread-safe.
+ */
+l610_status l610_session_config_init(struct l610_session_config *config);
+
+/**
+ * A new session (`config` NULL for the defaults; it is copied). Its clock starts wherever the
+ * caller's does: every `now_ms` is milliseconds of one monotonic clock of the caller's choosing
+ * (a tick counter, `CLOCK_MONOTONIC`), never going back. The module is assumed freshly booted
+ * (echo on); sending `AT` first (`l610_command_new("", ...)`) syncs a line with garbage on it.
+ */
+l610_status l610_session_new(const struct l610_session_config *config,
+                             struct l610_session **out_session);
+
+/**
+ * Release a session. NULL is a no-op.
+ */
+void l610_session_free(struct l610_session *session);
+
+/**
+ * Queue `command` (always taken over, also on failure: do not use or free it afterwards) and
+ * write its id to `*out_id`. Its line goes out through `l610_session_poll_transmit` when every
+ * command before it has ended and the line is quiet. `L610_INVALID_ARGUMENT` for a line with a
+ * control character, `L610_LIMIT_REACHED` when `max_queued` commands wait, `L610_CLOSED` after
+ * `l610_session_close`.
+ */
+l610_status l610_session_submit(struct l610_session *session,
+                                struct l610_command *command,
+                                uint64_t now_ms,
+                                uint64_t *out_id);
+
+/**
+ * Give up on a command: a queued one is dropped unsent, the one in flight is abandoned (ESC if
+ * it still waits for its prompt) and the line drained. Its outcome becomes `L610_CANCELLED`
+ * unless it already ended. An unknown id is ignored.
+ */
+l610_status l610_session_cancel(struct l610_session *session, uint64_t id, uint64_t now_ms);
+
+/**
+ * How a command ended, once: `L610_OK` with its response lines in `*out_response` (the caller
+ * owns it; `out_response` may be NULL to drop them), or the failure as a status —
+ * `L610_AT_ERROR` (`ERROR`), `L610_CME_ERROR` (`l610_session_last_cme_code`),
+ * `L610_MODULE_RESET`, `L610_TIMEOUT`, `L610_UNEXPECTED_RESPONSE` (more lines than the session
+ * keeps), `L610_CANCELLED`, `L610_CLOSED` — with words in `l610_session_last_error`.
+ * `L610_NOT_AVAILABLE` while the command is pending, and for an id whose outcome was taken.
+ */
+l610_status l610_session_take_outcome(struct l610_session *session,
+                                      uint64_t id,
+                                      struct l610_response **out_response);
+
+/**
+ * The bytes the module must be sent next, if any: `*out_bytes` and `*out_len` (0 and NULL
+ * when there is nothing). The bytes stay valid until the next call on the session. Write what
+ * you can, then report it with `l610_session_transmitted`.
+ */
+l610_status l610_session_poll_transmit(struct l610_session *session,
+                                       const uint8_t **out_bytes,
+                                       size_t *out_len);
+
+/**
+ * `n` bytes of `l610_session_poll_transmit` were written to the port.
+ */
+l610_status l610_session_transmitted(struct l610_session *session, size_t n);
+
+/**
+ * Bytes read from the port, in any split (`len` 0 just lets time pass).
+ */
+l610_status l610_session_handle_input(struct l610_session *session,
+                                      const uint8_t *bytes,
+                                      size_t len,
+                                      uint64_t now_ms);
+
+/**
+ * When `l610_session_handle_timeout` must be called next, in milliseconds of the caller's
+ * clock (it may be in the past: call it now). `L610_NOT_AVAILABLE` when nothing waits on
+ * time.
+ */
+l610_status l610_session_poll_timeout(struct l610_session *session, uint64_t *out_ms);
+
+/**
+ * The caller's clock reads `now_ms`: fire whatever is due (timeouts, the end of a drain, a
+ * stalled payload).
+ */
+l610_status l610_session_handle_timeout(struct l610_session *session, uint64_t now_ms);
+
+/**
+ * The next event into `*out_event`, oldest first; `L610_NOT_AVAILABLE` when there is none.
+ */
+l610_status l610_session_poll_event(struct l610_session *session, struct l610_event *out_event);
+
+/**
+ * The next queued URC that no part of the session consumed (`+SIM READY`, a registration
+ * change, ...), described for a log, into `buf` (contract of `l610_status_text`; on
+ * `L610_BUFFER_TOO_SMALL` the URC is consumed all the same). `L610_NOT_AVAILABLE` when none.
+ */
+l610_status l610_session_pop_urc(struct l610_session *session,
+                                 char *buf,
+                                 size_t len,
+                                 size_t *written);
+
+/**
+ * The PDP context as the URCs left it: `*out_events` counts the `+MIPCALL` URCs seen (a change
+ * of it means a new state), `buf` gets the last one's parameters (the IP, or `"0"`; empty
+ * before the first or after a module restart). Buffer contract as `l610_status_text`.
+ */
+l610_status l610_session_pdp(struct l610_session *session,
+                             uint64_t *out_events,
+                             char *buf,
+                             size_t len,
+                             size_t *written);
+
+/**
+ * The transport is gone (or the program is done): every pending command ends with
+ * `L610_CLOSED`, every socket closes, later submits are refused. `why` (may be NULL) is kept
+ * for the error texts.
+ */
+l610_status l610_session_close(struct l610_session *session, const char *why);
+
+/**
+ * Reserve a socket slot for a new connection: the first of `free_ids[0..count]` (what
+ * `AT+MIPOPEN?` listed, `l610_parse_socket_ids`) that no slot of this session holds. The slot
+ * starts as `L610_SOCKET_OPENING`; submit `l610_cmd_open_socket` with its id next.
+ * `L610_LIMIT_REACHED` when none is free.
+ */
+l610_status l610_session_reserve_socket(struct l610_session *session,
+                                        const uint8_t *free_ids,
+                                        size_t count,
+                                        struct l610_session_socket *out_socket);
+
+/**
+ * Where a socket stands: `L610_SOCKET_OPENING` until the module's `+MIPOPEN` result, then
+ * `L610_SOCKET_OPEN` or `L610_SOCKET_FAILED`; `L610_SOCKET_CLOSED` once closed by anyone (the
+ * data received before can still be read); `L610_SOCKET_FREE` once released (a stale slot).
+ */
+l610_status l610_session_socket_state(struct l610_session *session,
+                                      struct l610_session_socket socket,
+                                      l610_socket_state *out_state);
+
+/**
+ * Copy received bytes of `socket` into `buf` (at most `len`), their number to `*out_read`.
+ * `L610_OK` with 0 bytes (and `len` > 0) is the end of the stream: only a close by the other
+ * side is one. `L610_WOULD_BLOCK` when nothing is buffered and the socket is open;
+ * `L610_OVERFLOW` once where bytes were lost (reading goes on after the gap); `L610_CLOSED` or
+ * `L610_MODULE_RESET` when the connection ended otherwise, after the data received before it
+ * has been read.
+ */
+l610_status l610_session_socket_read(struct l610_session *session,
+                                     struct l610_session_socket socket,
+                                     uint8_t *buf,
+                                     size_t len,
+                                     size_t *out_read);
+
+/**
+ * Bytes received for `socket` and not yet read.
+ */
+l610_status l610_session_socket_buffered(struct l610_session *session,
+                                         struct l610_session_socket socket,
+                                         size_t *out_len);
+
+/**
+ * The host is about to close `socket`: `*out_still_open` says whether the module still has
+ * the connection (then submit `l610_cmd_close_socket`; the `+MIPCLOSE` that follows is this
+ * host's).
+ */
+l610_status l610_session_begin_close(struct l610_session *session,
+                                     struct l610_session_socket socket,
+                                     bool *out_still_open);
+
+/**
+ * The connection of `socket` is gone although no URC said so (e.g. its open timed out and
+ * `AT+MIPCLOSE` was sent).
+ */
+l610_status l610_session_mark_socket_closed(struct l610_session *session,
+                                            struct l610_session_socket socket);
+
+/**
+ * Done with `socket`: its id may serve another connection. `L610_CLOSED` for a stale slot.
+ */
+l610_status l610_session_release_socket(struct l610_session *session,
+                                        struct l610_session_socket socket);
+
+/**
+ * Copy the message of the last failed call on this session (an outcome included) into `buf`.
+ * Buffer contract as `l610_status_text`.
+ */
+l610_status l610_session_last_error(struct l610_session *session,
+                                    char *buf,
+                                    size_t len,
+                                    size_t *written);
+
+/**
+ * The numeric code of the last `L610_CME_ERROR` outcome on this session;
+ * `L610_NOT_AVAILABLE` when the last failure was something else.
+ */
+l610_status l610_session_last_cme_code(struct l610_session *session, uint16_t *out_code);
+
+/**
+ * Copy a short English description of `status` (e.g. `"timeout"`) into `buf`.
+ *
+ * `buf` holds `len` bytes and receives NUL-terminated text; `*written` receives its length
+ * without the NUL. If the text does not fit, returns `L610_BUFFER_TOO_SMALL`, writes as much as
+ * fits (NUL-terminated, when `len > 0`) and sets `*written` to the full length, so a buffer of
+ * `*written + 1` bytes will do; `buf` may be NULL when `len` is 0 to ask for the length.
+ * An unknown status number gets the text `"unknown status"`. Thread-safe.
+ */
+l610_status l610_status_text(uint32_t status, char *buf, size_t len, size_t *written);
+
+/**
+ * The manual's meaning of a `+GTSSLERR` code, e.g. -11. Buffer contract as `l610_status_text`.
+ * No module involved; thread-safe.
+ */
+l610_status l610_ssl_error_text(int32_t code, char *buf, size_t len, size_t *written);
+
+/**
+ * The manual's name of cipher suite `id` (1–31), e.g.
+ * `"TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384"`. `L610_INVALID_ARGUMENT` for other IDs. Buffer
+ * contract as `l610_status_text`. Thread-safe.
+ */
+l610_status l610_cipher_name(uint8_t id, char *buf, size_t len, size_t *written);
+
+/**
+ * The ID of a cipher suite given by ID (`"5"`), the manual's name, or the IANA name
+ * (case-insensitive, `-` or `_`, `TLS` prefix optional). `L610_INVALID_ARGUMENT` if unknown.
+ * Thread-safe.
+ */
+l610_status l610_cipher_from_name(const char *name, uint8_t *out_id);
+
+/**
+ * NUL-terminated version of the library, e.g. `"0.1.0"`: compare with `L610_VERSION` to catch a
+ * header that does not match the library linked at run time. Never NULL; static, do not free.
+ */
+const char *l610_version(void);
+
+/**
+ * `AT+CCLK?`.
+ */
+l610_status l610_modem_clock(const struct l610_modem *modem, struct l610_time *out_time);
+
+/**
+ * `AT+CCLK="yy/MM/dd,hh:mm:ss[±zz]"`. An impossible date is `L610_INVALID_ARGUMENT` and is
+ * not sent.
+ */
+l610_status l610_modem_set_clock(const struct l610_modem *modem, const struct l610_time *time);
+
+/**
+ * Set the module clock to the host's (UTC). `out_time` is optional (may be NULL): the time
+ * that was set.
+ */
+l610_status l610_modem_set_clock_from_host(const struct l610_modem *modem,
+                                           struct l610_time *out_time);
+
+/**
  * Open a modem over the caller's own transport: `io->read` and `io->write` (both required)
  * move the bytes, the library runs its reader thread over them as over a serial port. `io` is
  * copied; `options` may be NULL for the defaults. On success the caller owns `*out_modem`; on
@@ -1402,6 +1745,15 @@ l610_status l610_modem_open_io(const struct l610_io *io,
 l610_status l610_modem_open_fd(int32_t fd,
                                const struct l610_modem_options *options,
                                struct l610_modem **out_modem);
+
+/**
+ * Copy why the last failed call **on the calling thread** that has no handle to keep its error
+ * failed: `l610_modem_open*` (e.g. `"serial port /dev/ttyUSB9: No such file or directory"`),
+ * the `l610_cmd_*` builders and the `l610_parse_*` parsers. Empty text when the last such call
+ * succeeded. Kept per thread, like `errno` (in the `no_std` `libl610_proto.a`: one for the
+ * program). Buffer contract as `l610_status_text`; reading it does not clear it.
+ */
+l610_status l610_last_error(char *buf, size_t len, size_t *written);
 
 /**
  * Fill `*options` with the defaults. Thread-safe.
@@ -1617,11 +1969,6 @@ l610_status l610_modem_resolve(const struct l610_modem *modem,
                                size_t *count);
 
 /**
- * Fill `*options` with the defaults (4 requests of 32 bytes, TTL 64, 5000 ms each).
- */
-l610_status l610_ping_options_init(struct l610_ping_options *options);
-
-/**
  * `AT+MPING=1,"<host>",...`: ping from the module and wait for the run to end (at most
  * `count * (timeout + 1 s)` and a margin). Needs the PDP context. `options` NULL uses the
  * defaults; values out of the module's range are `L610_INVALID_ARGUMENT` and nothing is sent.
@@ -1636,126 +1983,6 @@ l610_status l610_modem_ping(const struct l610_modem *modem,
                             uint32_t *replies_ms,
                             size_t cap,
                             size_t *count);
-
-/**
- * `AT+CPIN?`: read the answer with `l610_parse_sim_status`.
- */
-l610_status l610_cmd_sim_status_query(struct l610_command **out_command);
-
-/**
- * The SIM's state from the answer to `l610_cmd_sim_status_query` (arguments as
- * `l610_modem_sim_status`).
- */
-l610_status l610_parse_sim_status(const struct l610_response *response,
-                                  bool *out_ready,
-                                  char *buf,
-                                  size_t len,
-                                  size_t *written);
-
-/**
- * `AT+CREG?`, `AT+CGREG?` or `AT+CEREG?`: read the answer with `l610_parse_registration` (the
- * same `domain`).
- */
-l610_status l610_cmd_registration_query(uint32_t domain_value, struct l610_command **out_command);
-
-/**
- * The registration from the answer to `l610_cmd_registration_query`.
- */
-l610_status l610_parse_registration(const struct l610_response *response,
-                                    uint32_t domain_value,
-                                    struct l610_registration *out_registration);
-
-/**
- * `AT+CREG=<mode>` (and `+CGREG`, `+CEREG`); registration changes then come as URCs.
- */
-l610_status l610_cmd_set_registration_reporting(uint32_t domain_value,
-                                                uint32_t mode,
-                                                struct l610_command **out_command);
-
-/**
- * `AT+CSQ`: read the answer with `l610_parse_signal_quality`.
- */
-l610_status l610_cmd_signal_quality_query(struct l610_command **out_command);
-
-/**
- * The signal from the answer to `l610_cmd_signal_quality_query`.
- */
-l610_status l610_parse_signal_quality(const struct l610_response *response,
-                                      struct l610_signal_quality *out_quality);
-
-/**
- * `AT+COPS?`: read the answer with `l610_parse_operator_info`.
- */
-l610_status l610_cmd_operator_query(struct l610_command **out_command);
-
-/**
- * The operator from the answer to `l610_cmd_operator_query` (arguments as
- * `l610_modem_operator_info`).
- */
-l610_status l610_parse_operator_info(const struct l610_response *response,
-                                     struct l610_operator *out_operator,
-                                     char *name_buf,
-                                     size_t name_len,
-                                     size_t *written);
-
-/**
- * `AT+CGATT?`: read the answer with `l610_parse_attached`.
- */
-l610_status l610_cmd_attach_query(struct l610_command **out_command);
-
-/**
- * Whether attached, from the answer to `l610_cmd_attach_query`.
- */
-l610_status l610_parse_attached(const struct l610_response *response, bool *out_attached);
-
-/**
- * `AT+CFUN?`: read the answer with `l610_parse_functionality`.
- */
-l610_status l610_cmd_functionality_query(struct l610_command **out_command);
-
-/**
- * `<fun>` from the answer to `l610_cmd_functionality_query`.
- */
-l610_status l610_parse_functionality(const struct l610_response *response, uint8_t *out_fun);
-
-/**
- * One identity query (`item`, an `l610_identity_item`): read the answer with
- * `l610_parse_identity` (the same `item`).
- */
-l610_status l610_cmd_identity_query(uint32_t item, struct l610_command **out_command);
-
-/**
- * The identity value from the answer to `l610_cmd_identity_query`, into `buf` (contract of
- * `l610_status_text`).
- */
-l610_status l610_parse_identity(const struct l610_response *response,
-                                uint32_t item,
-                                char *buf,
-                                size_t len,
-                                size_t *written);
-
-/**
- * `AT+MIPDNS="<host>"` (needs the PDP context): read the answer with `l610_parse_resolve`.
- */
-l610_status l610_cmd_resolve(const char *host, struct l610_command **out_command);
-
-/**
- * The addresses from the answer to `l610_cmd_resolve` (list contract as `l610_modem_resolve`).
- * `L610_NOT_AVAILABLE` when the answer held no `+MIPDNS` line: some firmware sends it after
- * `OK`, as a URC (`l610_session_pop_urc`).
- */
-l610_status l610_parse_resolve(const struct l610_response *response,
-                               struct l610_ip_address *items,
-                               size_t cap,
-                               size_t *count);
-
-/**
- * `AT+MPING=1,"<host>",...` (`options` NULL for the defaults): `OK`, then one `+MPING` URC per
- * reply and `+MPINGSTAT` at the end (`l610_session_pop_urc`).
- */
-l610_status l610_cmd_ping(const char *host,
-                          const struct l610_ping_options *options,
-                          struct l610_command **out_command);
 
 /**
  * `AT+MIPCALL=1[,"apn"[,"user","pwd"]]`, then wait (up to the PDP timeout) for the module's IP,
@@ -1861,202 +2088,6 @@ l610_status l610_modem_set_profile(const struct l610_modem *modem,
  * (`L610_INVALID_ARGUMENT` if none was set).
  */
 l610_status l610_modem_reapply_profile(const struct l610_modem *modem);
-
-/**
- * Fill `*config` with the defaults. Thread-safe.
- */
-l610_status l610_session_config_init(struct l610_session_config *config);
-
-/**
- * A new session (`config` NULL for the defaults; it is copied). Its clock starts wherever the
- * caller's does: every `now_ms` is milliseconds of one monotonic clock of the caller's choosing
- * (a tick counter, `CLOCK_MONOTONIC`), never going back. The module is assumed freshly booted
- * (echo on); sending `AT` first (`l610_command_new("", ...)`) syncs a line with garbage on it.
- */
-l610_status l610_session_new(const struct l610_session_config *config,
-                             struct l610_session **out_session);
-
-/**
- * Release a session. NULL is a no-op.
- */
-void l610_session_free(struct l610_session *session);
-
-/**
- * Queue `command` (always taken over, also on failure: do not use or free it afterwards) and
- * write its id to `*out_id`. Its line goes out through `l610_session_poll_transmit` when every
- * command before it has ended and the line is quiet. `L610_INVALID_ARGUMENT` for a line with a
- * control character, `L610_LIMIT_REACHED` when `max_queued` commands wait, `L610_CLOSED` after
- * `l610_session_close`.
- */
-l610_status l610_session_submit(struct l610_session *session,
-                                struct l610_command *command,
-                                uint64_t now_ms,
-                                uint64_t *out_id);
-
-/**
- * Give up on a command: a queued one is dropped unsent, the one in flight is abandoned (ESC if
- * it still waits for its prompt) and the line drained. Its outcome becomes `L610_CANCELLED`
- * unless it already ended. An unknown id is ignored.
- */
-l610_status l610_session_cancel(struct l610_session *session, uint64_t id, uint64_t now_ms);
-
-/**
- * How a command ended, once: `L610_OK` with its response lines in `*out_response` (the caller
- * owns it; `out_response` may be NULL to drop them), or the failure as a status —
- * `L610_AT_ERROR` (`ERROR`), `L610_CME_ERROR` (`l610_session_last_cme_code`),
- * `L610_MODULE_RESET`, `L610_TIMEOUT`, `L610_UNEXPECTED_RESPONSE` (more lines than the session
- * keeps), `L610_CANCELLED`, `L610_CLOSED` — with words in `l610_session_last_error`.
- * `L610_NOT_AVAILABLE` while the command is pending, and for an id whose outcome was taken.
- */
-l610_status l610_session_take_outcome(struct l610_session *session,
-                                      uint64_t id,
-                                      struct l610_response **out_response);
-
-/**
- * The bytes the module must be sent next, if any: `*out_bytes` and `*out_len` (0 and NULL
- * when there is nothing). The bytes stay valid until the next call on the session. Write what
- * you can, then report it with `l610_session_transmitted`.
- */
-l610_status l610_session_poll_transmit(struct l610_session *session,
-                                       const uint8_t **out_bytes,
-                                       size_t *out_len);
-
-/**
- * `n` bytes of `l610_session_poll_transmit` were written to the port.
- */
-l610_status l610_session_transmitted(struct l610_session *session, size_t n);
-
-/**
- * Bytes read from the port, in any split (`len` 0 just lets time pass).
- */
-l610_status l610_session_handle_input(struct l610_session *session,
-                                      const uint8_t *bytes,
-                                      size_t len,
-                                      uint64_t now_ms);
-
-/**
- * When `l610_session_handle_timeout` must be called next, in milliseconds of the caller's
- * clock (it may be in the past: call it now). `L610_NOT_AVAILABLE` when nothing waits on
- * time.
- */
-l610_status l610_session_poll_timeout(struct l610_session *session, uint64_t *out_ms);
-
-/**
- * The caller's clock reads `now_ms`: fire whatever is due (timeouts, the end of a drain, a
- * stalled payload).
- */
-l610_status l610_session_handle_timeout(struct l610_session *session, uint64_t now_ms);
-
-/**
- * The next event into `*out_event`, oldest first; `L610_NOT_AVAILABLE` when there is none.
- */
-l610_status l610_session_poll_event(struct l610_session *session, struct l610_event *out_event);
-
-/**
- * The next queued URC that no part of the session consumed (`+SIM READY`, a registration
- * change, ...), described for a log, into `buf` (contract of `l610_status_text`; on
- * `L610_BUFFER_TOO_SMALL` the URC is consumed all the same). `L610_NOT_AVAILABLE` when none.
- */
-l610_status l610_session_pop_urc(struct l610_session *session,
-                                 char *buf,
-                                 size_t len,
-                                 size_t *written);
-
-/**
- * The PDP context as the URCs left it: `*out_events` counts the `+MIPCALL` URCs seen (a change
- * of it means a new state), `buf` gets the last one's parameters (the IP, or `"0"`; empty
- * before the first or after a module restart). Buffer contract as `l610_status_text`.
- */
-l610_status l610_session_pdp(struct l610_session *session,
-                             uint64_t *out_events,
-                             char *buf,
-                             size_t len,
-                             size_t *written);
-
-/**
- * The transport is gone (or the program is done): every pending command ends with
- * `L610_CLOSED`, every socket closes, later submits are refused. `why` (may be NULL) is kept
- * for the error texts.
- */
-l610_status l610_session_close(struct l610_session *session, const char *why);
-
-/**
- * Reserve a socket slot for a new connection: the first of `free_ids[0..count]` (what
- * `AT+MIPOPEN?` listed, `l610_parse_socket_ids`) that no slot of this session holds. The slot
- * starts as `L610_SOCKET_OPENING`; submit `l610_cmd_open_socket` with its id next.
- * `L610_LIMIT_REACHED` when none is free.
- */
-l610_status l610_session_reserve_socket(struct l610_session *session,
-                                        const uint8_t *free_ids,
-                                        size_t count,
-                                        struct l610_session_socket *out_socket);
-
-/**
- * Where a socket stands: `L610_SOCKET_OPENING` until the module's `+MIPOPEN` result, then
- * `L610_SOCKET_OPEN` or `L610_SOCKET_FAILED`; `L610_SOCKET_CLOSED` once closed by anyone (the
- * data received before can still be read); `L610_SOCKET_FREE` once released (a stale slot).
- */
-l610_status l610_session_socket_state(struct l610_session *session,
-                                      struct l610_session_socket socket,
-                                      l610_socket_state *out_state);
-
-/**
- * Copy received bytes of `socket` into `buf` (at most `len`), their number to `*out_read`.
- * `L610_OK` with 0 bytes (and `len` > 0) is the end of the stream: only a close by the other
- * side is one. `L610_WOULD_BLOCK` when nothing is buffered and the socket is open;
- * `L610_OVERFLOW` once where bytes were lost (reading goes on after the gap); `L610_CLOSED` or
- * `L610_MODULE_RESET` when the connection ended otherwise, after the data received before it
- * has been read.
- */
-l610_status l610_session_socket_read(struct l610_session *session,
-                                     struct l610_session_socket socket,
-                                     uint8_t *buf,
-                                     size_t len,
-                                     size_t *out_read);
-
-/**
- * Bytes received for `socket` and not yet read.
- */
-l610_status l610_session_socket_buffered(struct l610_session *session,
-                                         struct l610_session_socket socket,
-                                         size_t *out_len);
-
-/**
- * The host is about to close `socket`: `*out_still_open` says whether the module still has
- * the connection (then submit `l610_cmd_close_socket`; the `+MIPCLOSE` that follows is this
- * host's).
- */
-l610_status l610_session_begin_close(struct l610_session *session,
-                                     struct l610_session_socket socket,
-                                     bool *out_still_open);
-
-/**
- * The connection of `socket` is gone although no URC said so (e.g. its open timed out and
- * `AT+MIPCLOSE` was sent).
- */
-l610_status l610_session_mark_socket_closed(struct l610_session *session,
-                                            struct l610_session_socket socket);
-
-/**
- * Done with `socket`: its id may serve another connection. `L610_CLOSED` for a stale slot.
- */
-l610_status l610_session_release_socket(struct l610_session *session,
-                                        struct l610_session_socket socket);
-
-/**
- * Copy the message of the last failed call on this session (an outcome included) into `buf`.
- * Buffer contract as `l610_status_text`.
- */
-l610_status l610_session_last_error(struct l610_session *session,
-                                    char *buf,
-                                    size_t len,
-                                    size_t *written);
-
-/**
- * The numeric code of the last `L610_CME_ERROR` outcome on this session;
- * `L610_NOT_AVAILABLE` when the last failure was something else.
- */
-l610_status l610_session_last_cme_code(struct l610_session *session, uint16_t *out_code);
 
 /**
  * Fill `*options` with the defaults. Thread-safe.
@@ -2255,37 +2286,6 @@ l610_status l610_modem_ssl_error(const struct l610_modem *modem, int32_t *out_co
  * `AT+GTSSLERR` (the execute form; same answer as `l610_modem_ssl_error`).
  */
 l610_status l610_modem_ssl_error_exec(const struct l610_modem *modem, int32_t *out_code);
-
-/**
- * The manual's meaning of a `+GTSSLERR` code, e.g. -11. Buffer contract as `l610_status_text`.
- * No module involved; thread-safe.
- */
-l610_status l610_ssl_error_text(int32_t code, char *buf, size_t len, size_t *written);
-
-/**
- * The manual's name of cipher suite `id` (1–31), e.g.
- * `"TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384"`. `L610_INVALID_ARGUMENT` for other IDs. Buffer
- * contract as `l610_status_text`. Thread-safe.
- */
-l610_status l610_cipher_name(uint8_t id, char *buf, size_t len, size_t *written);
-
-/**
- * The ID of a cipher suite given by ID (`"5"`), the manual's name, or the IANA name
- * (case-insensitive, `-` or `_`, `TLS` prefix optional). `L610_INVALID_ARGUMENT` if unknown.
- * Thread-safe.
- */
-l610_status l610_cipher_from_name(const char *name, uint8_t *out_id);
-
-/**
- * Copy a short English description of `status` (e.g. `"timeout"`) into `buf`.
- *
- * `buf` holds `len` bytes and receives NUL-terminated text; `*written` receives its length
- * without the NUL. If the text does not fit, returns `L610_BUFFER_TOO_SMALL`, writes as much as
- * fits (NUL-terminated, when `len > 0`) and sets `*written` to the full length, so a buffer of
- * `*written + 1` bytes will do; `buf` may be NULL when `len` is 0 to ask for the length.
- * An unknown status number gets the text `"unknown status"`. Thread-safe.
- */
-l610_status l610_status_text(uint32_t status, char *buf, size_t len, size_t *written);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,21 +1,27 @@
 //! The typed commands without a modem: `l610_cmd_*` build an `l610_command` for an
 //! `l610_session` (the thread-free API), `l610_parse_*` read the `l610_response` it produced.
 //! Both are `l610_proto::commands`, the same pairs the threaded driver runs, so firmware gets
-//! the same checks (nothing is sent before a value is valid) and the same parsing.
+//! the same checks (nothing is sent before a value is valid) and the same parsing. Shared with
+//! the `no_std` library (`capi-proto/`).
 
-use std::ffi::c_char;
+use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::ffi::c_char;
 
-use driver::proto::commands as cmds;
-use driver::proto::{Command, PdpConfig, PdpStatus, Response};
+use l610_proto::commands as cmds;
+use l610_proto::{Command, PdpConfig, PdpStatus, Response};
 
-use crate::clock::l610_time;
 use crate::ffi::*;
-use crate::pdp::l610_pdp_state;
-use crate::ssl::{
+use crate::last_error::handleless;
+use crate::status::l610_status;
+use crate::values::{
     cipher, file_type as to_file_type, l610_file_counts, l610_ssl_version, l610_verify_mode,
     ssl_version, verify_mode, version_out,
 };
-use crate::status::l610_status;
+use crate::values::{l610_pdp_state, l610_time};
 
 /// One AT command, built and checked, not yet submitted.
 ///
@@ -70,11 +76,11 @@ pub(crate) unsafe fn parse(
     })
 }
 
-pub(crate) fn unexpected(e: driver::proto::ValueError) -> Fail {
-    Fail::Driver(driver::Error::UnexpectedResponse {
-        command: String::new(),
-        response: e.0,
-    })
+pub(crate) fn unexpected(e: l610_proto::ValueError) -> Fail {
+    fail(
+        l610_status::L610_UNEXPECTED_RESPONSE,
+        format!("unexpected response: {}", e.0),
+    )
 }
 
 /// Release a command that was not submitted. NULL is a no-op.
@@ -220,7 +226,7 @@ pub unsafe extern "C" fn l610_cmd_load_file(
         let t = to_file_type(file_type)?;
         // SAFETY: the caller's contract.
         let content = unsafe { bytes_arg(content, len, "content") }?;
-        Ok(cmds::load_file(t, content)?.timeout(std::time::Duration::from_secs(20)))
+        Ok(cmds::load_file(t, content)?.timeout(core::time::Duration::from_secs(20)))
     })
 }
 
@@ -278,7 +284,7 @@ pub unsafe extern "C" fn l610_parse_verify_mode(
         parse(response, |r| {
             let p = out(out_mode, "out_mode")?;
             let m = match cmds::parse_verify_mode(r).map_err(unexpected)? {
-                driver::proto::VerifyMode::Verify => l610_verify_mode::L610_VERIFY_PEER,
+                l610_proto::VerifyMode::Verify => l610_verify_mode::L610_VERIFY_PEER,
                 _ => l610_verify_mode::L610_VERIFY_NONE,
             };
             put(p, m);
@@ -377,7 +383,7 @@ pub unsafe extern "C" fn l610_cmd_set_clock(
     build(out_command, || {
         // SAFETY: the caller's contract.
         let t = unsafe { arg(time, "time") }?;
-        Ok(cmds::set_clock(&driver::ModuleTime::from(t))?)
+        Ok(cmds::set_clock(&l610_proto::ModuleTime::from(t))?)
     })
 }
 
@@ -389,7 +395,7 @@ pub unsafe extern "C" fn l610_cmd_set_clock_unix(
     out_command: *mut *mut l610_command,
 ) -> l610_status {
     build(out_command, || {
-        Ok(cmds::set_clock(&driver::ModuleTime::from_unix(
+        Ok(cmds::set_clock(&l610_proto::ModuleTime::from_unix(
             unix_seconds,
         ))?)
     })

@@ -238,10 +238,11 @@ pub unsafe extern "C" fn l610_modem_open_fd(
         let dup = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
         if dup < 0 {
             let e = io::Error::last_os_error();
-            return Err(Fail::Driver(driver::Error::Io(io::Error::new(
+            return Err(driver::Error::Io(io::Error::new(
                 e.kind(),
                 format!("fd {fd} cannot be used: {e}"),
-            ))));
+            ))
+            .into());
         }
         // SAFETY: `dup` is a fresh descriptor that nothing else owns.
         let owned = unsafe { OwnedFd::from_raw_fd(dup) };

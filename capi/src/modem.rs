@@ -11,7 +11,9 @@ use driver::at::{Command, Direction, TraceEvent};
 use driver::{Modem, ReceiveFormat};
 
 use crate::ffi::*;
+use crate::last_error::handleless;
 use crate::status::l610_status::{self, *};
+use crate::values::l610_direction;
 
 /// A connected L610 module.
 ///
@@ -64,12 +66,9 @@ impl l610_modem {
             message: fail.describe(),
             ..LastError::default()
         };
-        match fail {
-            Fail::Driver(driver::Error::Cme { code, .. }) => last.cme = *code,
-            Fail::Driver(driver::Error::Ssl { code, diagnosis }) => {
-                last.ssl = Some((code.code(), diagnosis.clone()));
-            }
-            _ => {}
+        if let Fail::Status(f) = fail {
+            last.cme = f.cme;
+            last.ssl = f.ssl.clone();
         }
         *lock(&self.last) = last;
     }
@@ -110,16 +109,6 @@ pub(crate) unsafe fn with_modem(
             }
         }
     })
-}
-
-/// Which way traced bytes went.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum l610_direction {
-    /// Host to module.
-    L610_TX = 0,
-    /// Module to host.
-    L610_RX = 1,
 }
 
 /// Receives the trace of the serial line.

@@ -2,20 +2,26 @@
 //! moves the bytes (`l610_session_handle_input`, `l610_session_poll_transmit`) and the time
 //! (milliseconds of the caller's clock), the session makes every protocol decision. No thread,
 //! no lock, no clock and no I/O of its own: for firmware main loops, RTOS tasks and event loops.
+//! Shared with the `no_std` library (`capi-proto/`): `core`, `alloc` and `l610-proto` only.
 
-use std::ffi::{c_char, CString};
-use std::time::Duration;
+use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
+use alloc::ffi::CString;
+use alloc::format;
+use alloc::string::{String, ToString};
+use core::ffi::c_char;
+use core::time::Duration;
 
-use driver::proto::{
+use l610_proto::{
     CloseReason, Event, Instant, Outcome, ReadError, Session, SessionConfig, SocketHandle,
     SocketState, Waiting,
 };
 
 use crate::command::{l610_command, l610_response};
 use crate::ffi::*;
-use crate::modem::l610_direction;
-use crate::socket::l610_socket_state;
+use crate::last_error::handleless;
 use crate::status::l610_status::{self, *};
+use crate::values::{l610_direction, l610_socket_state};
 
 /// One AT session with one module, driven by the caller.
 ///
@@ -217,7 +223,7 @@ unsafe fn with_session(
             Err(fail) => {
                 s.last = fail.describe();
                 s.cme = match &fail {
-                    Fail::Driver(driver::Error::Cme { code, .. }) => *code,
+                    Fail::Status(f) => f.cme,
                     _ => None,
                 };
                 fail.status()
@@ -302,14 +308,16 @@ pub unsafe extern "C" fn l610_session_submit(
         with_session(session, |s| {
             let p = out(out_id, "out_id")?;
             let cmd = cmd.ok_or(Fail::Null("command"))?;
-            use driver::proto::SubmitError as E;
+            use l610_proto::SubmitError as E;
             let id = s.session.submit(cmd, at(now_ms)).map_err(|e| {
                 let text = e.to_string();
-                Fail::Driver(match e {
-                    E::ControlCharacter => driver::Error::InvalidArgument(text),
-                    E::QueueFull => driver::Error::LimitReached(text),
-                    E::Closed => driver::Error::Closed(text),
-                })
+                match e {
+                    E::ControlCharacter => invalid(text),
+                    E::QueueFull => {
+                        fail(L610_LIMIT_REACHED, format!("module limit reached: {text}"))
+                    }
+                    E::Closed => fail(L610_CLOSED, format!("closed: {text}")),
+                }
             })?;
             put(p, id.0);
             Ok(())
@@ -329,7 +337,7 @@ pub unsafe extern "C" fn l610_session_cancel(
     // SAFETY: forwarded contract.
     unsafe {
         with_session(session, |s| {
-            s.session.cancel(driver::proto::CommandId(id), at(now_ms));
+            s.session.cancel(l610_proto::CommandId(id), at(now_ms));
             Ok(())
         })
     }
@@ -352,12 +360,12 @@ pub unsafe extern "C" fn l610_session_take_outcome(
         with_session(session, |s| {
             let outcome =
                 s.session
-                    .take_outcome(driver::proto::CommandId(id))
+                    .take_outcome(l610_proto::CommandId(id))
                     .ok_or(Fail::NotAvailable(
                         "the command is pending or its outcome was taken",
                     ))?;
             let command = format!("command {id}");
-            let e = match outcome {
+            Err(match outcome {
                 Outcome::Ok(response) => {
                     if !out_response.is_null() {
                         put(
@@ -367,33 +375,42 @@ pub unsafe extern "C" fn l610_session_take_outcome(
                     }
                     return Ok(());
                 }
-                Outcome::Error => driver::Error::AtError { command },
-                Outcome::Cme { code, text } => driver::Error::Cme {
-                    command,
-                    code,
-                    text,
-                },
-                Outcome::Reset => driver::Error::ModuleReset { during: command },
-                Outcome::Timeout(w) => driver::Error::Timeout {
-                    waiting_for: match w {
-                        Waiting::Prompt => "the > prompt".into(),
-                        Waiting::FinalResult => "the final result".into(),
-                    },
-                    after: Duration::ZERO,
-                },
-                Outcome::TooLarge { lines, bytes } => driver::Error::UnexpectedResponse {
-                    command,
-                    response: format!("{lines} lines, {bytes} bytes: more than the session keeps"),
-                },
-                Outcome::Cancelled => driver::Error::Cancelled,
-                Outcome::Closed => driver::Error::Closed(
-                    s.session
-                        .closed()
-                        .unwrap_or("the session is closed")
-                        .to_owned(),
+                Outcome::Error => fail(L610_AT_ERROR, format!("module answered ERROR to {command}")),
+                Outcome::Cme { code, text } => {
+                    let what = text.unwrap_or_else(|| code.map(|c| c.to_string()).unwrap_or_default());
+                    let mut f = fail(L610_CME_ERROR, format!("module answered +CME ERROR: {what} to {command}"));
+                    if let Fail::Status(s) = &mut f {
+                        s.cme = code;
+                    }
+                    f
+                }
+                Outcome::Reset => fail(
+                    L610_MODULE_RESET,
+                    format!("the module restarted during {command}; its SSL settings and files are lost"),
                 ),
-            };
-            Err(Fail::Driver(e))
+                Outcome::Timeout(w) => fail(
+                    L610_TIMEOUT,
+                    format!(
+                        "timeout waiting for {} of {command}",
+                        match w {
+                            Waiting::Prompt => "the > prompt",
+                            Waiting::FinalResult => "the final result",
+                        }
+                    ),
+                ),
+                Outcome::TooLarge { lines, bytes } => fail(
+                    L610_UNEXPECTED_RESPONSE,
+                    format!("unexpected response to {command}: {lines} lines, {bytes} bytes: more than the session keeps"),
+                ),
+                Outcome::Cancelled => fail(L610_CANCELLED, "cancelled"),
+                Outcome::Closed => fail(
+                    L610_CLOSED,
+                    format!(
+                        "closed: {}",
+                        s.session.closed().unwrap_or("the session is closed")
+                    ),
+                ),
+            })
         })
     }
 }
@@ -418,7 +435,7 @@ pub unsafe extern "C" fn l610_session_poll_transmit(
                     put(pl, b.len());
                 }
                 None => {
-                    put(pb, std::ptr::null());
+                    put(pb, core::ptr::null());
                     put(pl, 0);
                 }
             }
@@ -524,7 +541,7 @@ pub unsafe extern "C" fn l610_session_poll_event(
                 socket: none,
                 direction: l610_direction::L610_RX,
                 at_ms: 0,
-                text: std::ptr::null(),
+                text: core::ptr::null(),
             };
             let mut text = String::new();
             match e {
@@ -549,8 +566,8 @@ pub unsafe extern "C" fn l610_session_poll_event(
                 Event::Trace(t) => {
                     ev.kind = l610_event_kind::L610_EVENT_TRACE;
                     ev.direction = match t.direction {
-                        driver::proto::Direction::Tx => l610_direction::L610_TX,
-                        driver::proto::Direction::Rx => l610_direction::L610_RX,
+                        l610_proto::Direction::Tx => l610_direction::L610_TX,
+                        l610_proto::Direction::Rx => l610_direction::L610_RX,
                     };
                     ev.at_ms = t.at.as_millis();
                     text = t.text;
@@ -645,9 +662,10 @@ pub unsafe extern "C" fn l610_session_reserve_socket(
             let p = out(out_socket, "out_socket")?;
             let ids = bytes_arg(free_ids, count, "free_ids")?;
             let h = s.session.reserve_socket(ids).ok_or_else(|| {
-                Fail::Driver(driver::Error::LimitReached(format!(
-                    "no free socket id among {ids:?}"
-                )))
+                fail(
+                    L610_LIMIT_REACHED,
+                    format!("module limit reached: no free socket id among {ids:?}"),
+                )
             })?;
             put(p, h.into());
             Ok(())
@@ -708,27 +726,28 @@ pub unsafe extern "C" fn l610_session_socket_read(
                 return Ok(());
             }
             let id = socket.id;
-            let e = match s.session.read_socket(socket.into(), b) {
+            Err(match s.session.read_socket(socket.into(), b) {
                 Ok(n) => {
                     put(p, n);
                     return Ok(());
                 }
                 Err(ReadError::WouldBlock) => return Err(Fail::WouldBlock),
-                Err(ReadError::Lost { bytes }) => driver::Error::Overflow {
-                    socket: id,
-                    dropped: bytes,
-                },
-                Err(ReadError::Closed(CloseReason::ModuleRestarted)) => {
-                    driver::Error::ModuleReset {
-                        during: format!("a read of socket {id}"),
-                    }
-                }
-                Err(ReadError::Closed(r)) => {
-                    driver::Error::Closed(format!("socket {id}: {}", r.describe()))
-                }
-                Err(_) => driver::Error::Closed(format!("socket {id} was released")),
-            };
-            Err(Fail::Driver(e))
+                Err(ReadError::Lost { bytes }) => fail(
+                    L610_OVERFLOW,
+                    format!(
+                        "{bytes} bytes dropped because the receive buffer of socket {id} was full"
+                    ),
+                ),
+                Err(ReadError::Closed(CloseReason::ModuleRestarted)) => fail(
+                    L610_MODULE_RESET,
+                    format!("the module restarted during a read of socket {id}"),
+                ),
+                Err(ReadError::Closed(r)) => fail(
+                    L610_CLOSED,
+                    format!("closed: socket {id}: {}", r.describe()),
+                ),
+                Err(_) => fail(L610_CLOSED, format!("closed: socket {id} was released")),
+            })
         })
     }
 }
@@ -797,10 +816,13 @@ pub unsafe extern "C" fn l610_session_release_socket(
             if s.session.release_socket(socket.into()) {
                 Ok(())
             } else {
-                Err(Fail::Driver(driver::Error::Closed(format!(
-                    "socket {} (generation {}) was already released",
-                    socket.id, socket.generation
-                ))))
+                Err(fail(
+                    L610_CLOSED,
+                    format!(
+                        "closed: socket {} (generation {}) was already released",
+                        socket.id, socket.generation
+                    ),
+                ))
             }
         })
     }
