@@ -1750,7 +1750,7 @@ l610_status l610_modem_open_fd(int32_t fd,
  * Copy why the last failed call **on the calling thread** that has no handle to keep its error
  * failed: `l610_modem_open*` (e.g. `"serial port /dev/ttyUSB9: No such file or directory"`),
  * the `l610_cmd_*` builders and the `l610_parse_*` parsers. Empty text when the last such call
- * succeeded. Kept per thread, like `errno` (in the `no_std` `libl610_proto.a`: one for the
+ * succeeded. Kept per thread, like `errno` (in the `no_std` `libl610_nostd.a`: one for the
  * program). Buffer contract as `l610_status_text`; reading it does not clear it.
  */
 l610_status l610_last_error(char *buf, size_t len, size_t *written);

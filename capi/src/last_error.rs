@@ -30,7 +30,7 @@ pub(crate) fn handleless(result: FfiResult) -> l610_status {
 /// Copy why the last failed call **on the calling thread** that has no handle to keep its error
 /// failed: `l610_modem_open*` (e.g. `"serial port /dev/ttyUSB9: No such file or directory"`),
 /// the `l610_cmd_*` builders and the `l610_parse_*` parsers. Empty text when the last such call
-/// succeeded. Kept per thread, like `errno` (in the `no_std` `libl610_proto.a`: one for the
+/// succeeded. Kept per thread, like `errno` (in the `no_std` `libl610_nostd.a`: one for the
 /// program). Buffer contract as `l610_status_text`; reading it does not clear it.
 #[no_mangle]
 pub unsafe extern "C" fn l610_last_error(

@@ -31,7 +31,7 @@ macro_rules! ffi_boundary {
     };
 }
 
-// Shared with the no_std libl610_proto.a (capi-proto/): core, alloc and l610-proto only.
+// Shared with the no_std libl610_nostd.a (capi-proto/): core, alloc and l610-proto only.
 mod command;
 mod ffi;
 mod network_cmd;

@@ -1,4 +1,4 @@
-//! The values and types both libraries share (`libl610` and the `no_std` `libl610_proto.a`):
+//! The values and types both libraries share (`libl610` and the `no_std` `libl610_nostd.a`):
 //! the module's value tables as C enums, the structs that carry them, and the functions that
 //! need no module (the version, status and cipher texts).
 
