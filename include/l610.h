@@ -13,13 +13,22 @@
  * - Every pointer argument is checked: NULL gives L610_NULL_ARGUMENT, unless a function says
  *   the argument is optional. Strings are NUL-terminated UTF-8.
  * - Enum-valued inputs are plain uint32_t and are range-checked (L610_INVALID_ARGUMENT).
- * - Handles (l610_modem, l610_socket, l610_tls_profile) are opaque; each has a *_free()
- *   for which NULL is a no-op. Each type's doc comment states its thread safety.
- * - A failure on a modem or socket handle leaves a message (and for +CME ERROR and TLS
- *   failures, the module's code) that l610_modem_last_error() and friends copy out.
- * - No panic or Rust unwind ever crosses this boundary: it becomes L610_PANIC.
+ * - Handles (l610_modem, l610_socket, l610_tls_profile, l610_session, l610_command,
+ *   l610_response) are opaque; each has a *_free() for which NULL is a no-op. Each type's doc
+ *   comment states its thread safety.
+ * - A failure on a modem, socket or session handle leaves a message (and for +CME ERROR and
+ *   TLS failures, the module's code) that l610_modem_last_error() and friends copy out; a call
+ *   without a handle (l610_modem_open*, l610_cmd_*, l610_parse_*) leaves it for
+ *   l610_last_error().
+ * - Two APIs: the threaded one (l610_modem_*, l610_socket_*: blocking calls, a reader thread
+ *   inside) and the thread-free one (l610_session_*, l610_cmd_*, l610_parse_*: the caller
+ *   moves the bytes and the time; nothing blocks, no thread).
+ * - No panic or Rust unwind ever crosses this boundary: it becomes L610_PANIC (libl610_nostd.a,
+ *   built with panic = "abort", calls abort() instead).
  *
- * Link with -ll610 (pkg-config --cflags --libs l610).
+ * Link with -ll610 (pkg-config --cflags --libs l610; static: l610-static; CMake: l610::l610,
+ * l610::l610_static). Firmware without std links libl610_nostd.a (capi-proto/), which has the
+ * thread-free API only.
  */
 
 #ifndef L610_H
