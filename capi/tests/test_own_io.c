@@ -239,12 +239,23 @@ static void test_callbacks(const char *pty, unsigned port, const char *ca)
     CHECK_ST(NULL, l610_modem_open_io(&io, &o, &m), L610_OK);
     CHECK(l610_last_error(text, sizeof text, &n) == L610_OK && n == 0);
     if (m != NULL) {
+        l610_socket *alive = NULL;
+        unsigned char b[8];
+        size_t got = 0;
         tls_exchange(m, port, ca, "callbacks");
         counts(&p, &r1, &w1);
         CHECK(r1 > 10 && w1 > 10);
+        /* Freed with a socket still open: still no callback afterwards, and the socket's calls
+         * fail with L610_CLOSED without touching the transport. */
+        CHECK_ST(m, l610_modem_open_tcp(m, "127.0.0.1", (uint16_t)port, &alive), L610_OK);
         l610_modem_free(m);
         counts(&p, &r1, &w1);
         sleep_ms(200);
+        if (alive != NULL) {
+            CHECK(l610_socket_send(alive, (const uint8_t *)"x", 1) == L610_CLOSED);
+            CHECK(l610_socket_recv(alive, b, sizeof b, 0, &got) == L610_CLOSED);
+            l610_socket_free(alive);
+        }
         counts(&p, &r2, &w2);
         CHECK(r1 == r2 && w1 == w2); /* no callback after l610_modem_free */
     }
