@@ -27,6 +27,7 @@ test-rust:
 	$(CARGO) fmt --manifest-path proto/nostd-check/Cargo.toml -- --check
 	$(CARGO) fmt --manifest-path capi-proto/Cargo.toml -- --check
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	$(CARGO) clippy --manifest-path capi-proto/Cargo.toml --target-dir target/capi-proto -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --exclude l610-capi
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p l610-capi --target-dir target/doc-capi
 	python3 scripts/check-msrv.py
