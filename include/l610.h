@@ -180,9 +180,19 @@ enum l610_receive_format
    */
   L610_RECEIVE_HEX = 0,
   /**
+   * IPRFMT 1: raw bytes up to the line's end; not binary-safe (a CR or LF in the data ends
+   * it), for text protocols only.
+   */
+  L610_RECEIVE_RAW_LINE = 1,
+  /**
    * IPRFMT 2: raw bytes read by length; binary-safe and half the bytes on the line.
    */
   L610_RECEIVE_RAW = 2,
+  /**
+   * IPRFMT 5, read mode: the module holds received bytes until asked; `l610_socket_recv`
+   * pulls them with `AT+MIPREAD` when the module announces them.
+   */
+  L610_RECEIVE_READ = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -529,8 +529,14 @@ pub unsafe extern "C" fn l610_modem_command(
 pub enum l610_receive_format {
     /// IPRFMT 0, the module's default: hex text.
     L610_RECEIVE_HEX = 0,
+    /// IPRFMT 1: raw bytes up to the line's end; not binary-safe (a CR or LF in the data ends
+    /// it), for text protocols only.
+    L610_RECEIVE_RAW_LINE = 1,
     /// IPRFMT 2: raw bytes read by length; binary-safe and half the bytes on the line.
     L610_RECEIVE_RAW = 2,
+    /// IPRFMT 5, read mode: the module holds received bytes until asked; `l610_socket_recv`
+    /// pulls them with `AT+MIPREAD` when the module announces them.
+    L610_RECEIVE_READ = 5,
 }
 
 /// `AT+GTSET="IPRFMT",<n>`: `format` is an `l610_receive_format` value.
@@ -559,8 +565,10 @@ pub unsafe extern "C" fn l610_modem_receive_format(
         with_modem(modem, |m| {
             let p = out(out_format, "out_format")?;
             let f = match m.modem.receive_format() {
+                ReceiveFormat::Hex => l610_receive_format::L610_RECEIVE_HEX,
+                ReceiveFormat::RawLine => l610_receive_format::L610_RECEIVE_RAW_LINE,
                 ReceiveFormat::Raw => l610_receive_format::L610_RECEIVE_RAW,
-                _ => l610_receive_format::L610_RECEIVE_HEX,
+                ReceiveFormat::Read => l610_receive_format::L610_RECEIVE_READ,
             };
             put(p, f);
             Ok(())

@@ -455,7 +455,7 @@ static void test_receive_format(l610_modem *m)
     CHECK_ST(m, l610_modem_set_receive_format(m, L610_RECEIVE_RAW), L610_OK);
     CHECK_ST(m, l610_modem_receive_format(m, &f), L610_OK);
     CHECK(f == L610_RECEIVE_RAW);
-    CHECK(l610_modem_set_receive_format(m, 1) == L610_INVALID_ARGUMENT);
+    CHECK(l610_modem_set_receive_format(m, 3) == L610_INVALID_ARGUMENT);
     CHECK(l610_modem_receive_format(m, NULL) == L610_NULL_ARGUMENT);
 }
 

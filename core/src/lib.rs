@@ -28,6 +28,7 @@ mod clock;
 mod config;
 mod error;
 mod modem;
+mod network;
 mod pdp;
 mod profile;
 pub mod socket;
@@ -40,6 +41,11 @@ pub use config::{Config, ModemBuilder, Transport};
 pub use error::{Error, ErrorKind, Result};
 pub use l610_proto as proto;
 pub use modem::{ErrorReporting, Modem};
+pub use network::{
+    CellLocation, Identity, IdentityItem, Operator, PingOptions, PingReply, PingReport, PingStat,
+    Registration, RegistrationDomain, RegistrationReporting, RegistrationStatus, SignalQuality,
+    SimStatus,
+};
 pub use pdp::{PdpConfig, PdpStatus};
 pub use profile::TlsProfile;
 pub use socket::{OpenOptions, Protocol, Socket, SocketState};

@@ -316,3 +316,49 @@ fn port_errors_keep_their_source() {
         "{source:?}"
     );
 }
+
+/// Issue #9: reply orders and forms seen on hardware or by other clients that differ from the
+/// virtual module's: `+MIPDNS` after the `OK`, `+MIPCALL: 0` before the `OK` of a deactivation,
+/// identity lines with their prefix, a registration URC in the middle of the query.
+#[test]
+fn hardware_reply_orders_are_tolerated() {
+    let modem = scripted(|cmd| {
+        Some(
+            match cmd {
+                "AT+MIPDNS=\"example.com\"" => {
+                    "\r\nOK\r\n\r\n+MIPDNS: \"example.com\",93.184.216.34\r\n"
+                }
+                "AT+MIPCALL=0" => "\r\n+MIPCALL: 0\r\n\r\nOK\r\n",
+                "AT+CGMR" => "\r\n+CGMR: 16000.1208.00.86.02.02\r\n\r\nOK\r\n",
+                "AT+CGSN" => "\r\n+CGSN: \"867959030123458\"\r\n\r\nOK\r\n",
+                "AT+CEREG?" => "\r\n+CEREG: 5\r\n\r\n+CEREG: 0,1\r\n\r\nOK\r\n",
+                "AT+CSQ" => "\r\n+CSQ: 18,99\r\n\r\nOK\r\n",
+                _ => "\r\nERROR\r\n",
+            }
+            .to_owned(),
+        )
+    });
+    assert_eq!(
+        modem.resolve("example.com").unwrap(),
+        vec!["93.184.216.34".parse::<std::net::IpAddr>().unwrap()]
+    );
+    modem.deactivate_pdp().unwrap();
+    assert_eq!(
+        modem.identity_item(l610::IdentityItem::Firmware).unwrap(),
+        "16000.1208.00.86.02.02"
+    );
+    assert_eq!(
+        modem.identity_item(l610::IdentityItem::Imei).unwrap(),
+        "867959030123458"
+    );
+    let r = modem.registration(l610::RegistrationDomain::Eps).unwrap();
+    assert_eq!(r.status, l610::RegistrationStatus::Home);
+    assert!(matches!(
+        modem.next_urc(Duration::from_secs(1)),
+        Some(l610::Urc::Registration {
+            status: l610::RegistrationStatus::Roaming,
+            ..
+        })
+    ));
+    assert_eq!(modem.signal_quality().unwrap().dbm(), Some(-77));
+}

@@ -39,6 +39,18 @@ fn answer(text: &str) {
     let _ = commands::parse_pdp_status(&r);
     let _ = commands::parse_identification(&r);
     let _ = commands::parse_operator(&r);
+    let _ = commands::parse_operator_info(&r);
+    let _ = commands::parse_sim_status(&r);
+    let _ = commands::parse_signal_quality(&r);
+    let _ = commands::parse_attached(&r);
+    let _ = commands::parse_functionality(&r);
+    let _ = commands::parse_resolve(&r);
+    for d in commands::RegistrationDomain::ALL {
+        let _ = commands::parse_registration(&r, d);
+    }
+    for item in commands::IdentityItem::ALL {
+        let _ = commands::parse_identity_item(&r, item);
+    }
     if let Ok(t) = commands::parse_clock(&r) {
         assert!(t.validate().is_ok());
         assert!(commands::set_clock(&t).is_ok());

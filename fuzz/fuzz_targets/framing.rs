@@ -34,7 +34,7 @@ enum Op {
     /// A line the module sends every day.
     Line(Common),
     /// `AT+GTSET="IPRFMT",n` took effect.
-    Format(bool),
+    Format(u8),
     /// The session's stall timer fired.
     Abort,
     /// The module restarted.
@@ -194,7 +194,7 @@ fuzz_target!(|input: Input<'_>| {
         Input::Transcript { raw, piece, bytes } => (
             Limits::Default,
             piece,
-            vec![Op::Format(raw), Op::Feed(bytes.to_vec())],
+            vec![Op::Format(raw.into()), Op::Feed(bytes.to_vec())],
         ),
     };
     let (max_line, max_payload) = match limits {
@@ -218,7 +218,12 @@ fuzz_target!(|input: Input<'_>| {
                 crlf,
             } => {
                 buf.clear();
-                buf.extend_from_slice(format!("\r\n+MIPRTCP: {id},{len},").as_bytes());
+                // Read mode's `+MIPDATA: <id>,<len>` CR LF header too (odd ids).
+                if id % 2 == 1 {
+                    buf.extend_from_slice(format!("\r\n+MIPDATA: {id},{len}\r\n").as_bytes());
+                } else {
+                    buf.extend_from_slice(format!("\r\n+MIPRTCP: {id},{len},").as_bytes());
+                }
                 buf.extend_from_slice(body);
                 if crlf {
                     buf.extend_from_slice(b"\r\n");
@@ -226,12 +231,8 @@ fuzz_target!(|input: Input<'_>| {
                 &buf
             }
             Op::Line(c) => c.bytes(),
-            Op::Format(raw) => {
-                let f = if raw {
-                    ReceiveFormat::Raw
-                } else {
-                    ReceiveFormat::Hex
-                };
+            Op::Format(n) => {
+                let f = ReceiveFormat::ALL[usize::from(n) % ReceiveFormat::ALL.len()];
                 whole.framer.set_format(f);
                 split.framer.set_format(f);
                 continue;

@@ -53,6 +53,10 @@ enum Cmd {
     RawFormat,
     /// `AT+GTSET="IPRFMT",0`.
     HexFormat,
+    /// `AT+GTSET="IPRFMT",1` (raw to the line's end) or `5` (read mode).
+    OtherFormat(bool),
+    /// Read mode's pull for a held socket (`Session::socket_pull`), else `AT+MIPREAD=1,<n>`.
+    Pull(u8),
     /// `AT+MIPOPEN=<id>,...`.
     Open(u8),
     /// `AT+MIPCLOSE?` whose answer looks like the `+MIPCLOSE` URC.
@@ -87,6 +91,12 @@ impl Cmd {
             Cmd::HexFormat => {
                 Command::new("+GTSET=\"IPRFMT\",0").switches_format(ReceiveFormat::Hex)
             }
+            Cmd::OtherFormat(read) => l610_proto::commands::set_receive_format(if read {
+                ReceiveFormat::Read
+            } else {
+                ReceiveFormat::RawLine
+            }),
+            Cmd::Pull(n) => l610_proto::commands::read_socket_data(1, n.into()),
             Cmd::Open(id) => Command::new(format!("+MIPOPEN={},,\"127.0.0.1\",443,2", 1 + id % 6)),
             Cmd::CloseQuery => Command::new("+MIPCLOSE?")
                 .expects("+MIPCLOSE")
@@ -142,6 +152,18 @@ enum Frag {
         status: u8,
     },
     MipCall(bool),
+    /// Read mode: `+MIPREAD: <id>,<len>`, and `+MIPDATA: <id>,<len>` CR LF data (`lie` replaces
+    /// the true length).
+    MipRead {
+        id: u8,
+        len: u16,
+    },
+    MipData {
+        id: u8,
+        data: Vec<u8>,
+        lie: Option<u16>,
+    },
+    MipPush(u8),
     Hostile,
     LongLine(u16),
 }
@@ -220,6 +242,16 @@ impl Frag {
                     b"+MIPCALL: 0"
                 },
             ),
+            Frag::MipRead { id, len } => {
+                crlf(out, format!("+MIPREAD: {},{len}", id % 8).as_bytes())
+            }
+            Frag::MipData { id, data, lie } => {
+                let len = lie.map_or(data.len(), usize::from);
+                out.extend_from_slice(format!("\r\n+MIPDATA: {},{len}\r\n", id % 8).as_bytes());
+                out.extend_from_slice(data);
+                out.extend_from_slice(b"\r\n");
+            }
+            Frag::MipPush(id) => crlf(out, format!("+MIPPUSH: {},0", id % 8).as_bytes()),
             Frag::Hostile => out.extend_from_slice(b"\r\n+MIPRTCP: 1,1099511627776,"),
             Frag::LongLine(n) => {
                 out.extend_from_slice(b"\r\n+GTSSLMODE: ");
@@ -448,6 +480,9 @@ fn run_ops(config: Config, ops: Vec<Op>) -> Harness {
                     let state = h.s.socket_state(handle);
                     let readable = h.s.socket_readable(handle);
                     let buffered = h.s.socket_buffered(handle);
+                    if h.s.socket_pull(handle, b.len()).is_some() {
+                        assert!(!readable, "a pull is due on a readable socket");
+                    }
                     let got = h.s.read_socket(handle, &mut b);
                     if !b.is_empty() {
                         assert_eq!(

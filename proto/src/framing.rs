@@ -24,8 +24,15 @@ pub enum ReceiveFormat {
     /// IPRFMT 0 (the module's default): `+MIPRTCP: <id>,<n>,<HEX>` on one line.
     #[default]
     Hex,
+    /// IPRFMT 1: `+MIPRTCP: <id>,<n>,<raw bytes>` up to the line's end. Not binary-safe: the
+    /// first CR or LF in the data ends it (the header has no length); for text protocols only.
+    RawLine,
     /// IPRFMT 2: `+MIPRTCP: <id>,<len>,<len raw bytes>`, read by length, binary-safe.
     Raw,
+    /// IPRFMT 5, read mode: the module keeps received bytes and announces them with
+    /// `+MIPREAD: <id>,<len>`; the host asks with `AT+MIPREAD=<id>,<max>` and gets
+    /// `+MIPDATA: <id>,<len>`, CR LF, exactly `len` raw bytes (binary-safe), then `OK`.
+    Read,
 }
 
 impl ReceiveFormat {
@@ -33,9 +40,19 @@ impl ReceiveFormat {
     pub fn iprfmt(self) -> u8 {
         match self {
             ReceiveFormat::Hex => 0,
+            ReceiveFormat::RawLine => 1,
             ReceiveFormat::Raw => 2,
+            ReceiveFormat::Read => 5,
         }
     }
+
+    /// Every format, in IPRFMT order.
+    pub const ALL: [ReceiveFormat; 4] = [
+        ReceiveFormat::Hex,
+        ReceiveFormat::RawLine,
+        ReceiveFormat::Raw,
+        ReceiveFormat::Read,
+    ];
 }
 
 /// One unit cut out of the byte stream. Hand the vectors back with [`Framer::recycle`] to keep
@@ -47,7 +64,10 @@ pub enum Frame {
     Line(Vec<u8>),
     /// The `>` data prompt at the start of a line (one following space is consumed with it).
     Prompt,
-    /// A raw (IPRFMT 2) `+MIPRTCP: <id>,<len>,` followed by exactly `len` bytes and CR LF.
+    /// Socket data taken by length or to the line's end: a raw (IPRFMT 2) `+MIPRTCP: <id>,<len>,`
+    /// followed by exactly `len` bytes and CR LF; the data of an IPRFMT 1 `+MIPRTCP` line; or the
+    /// `len` bytes after a read mode `+MIPDATA: <id>,<len>` line (which is framed as a line
+    /// first: it is `AT+MIPREAD`'s response).
     Payload {
         /// The socket id field as sent.
         id: u32,
@@ -59,6 +79,7 @@ pub enum Frame {
 }
 
 const RAW_DATA_PREFIX: &[u8] = b"+MIPRTCP:";
+const READ_DATA_PREFIX: &[u8] = b"+MIPDATA:";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -74,6 +95,10 @@ enum State {
     Payload { id: u32, remaining: usize },
     /// After a payload: its CR LF (`cr` once the CR was seen).
     PayloadEnd { id: u32, cr: bool },
+    /// After a `+MIPDATA: <id>,<len>` line's CR: its LF, then `len` payload bytes.
+    ReadDataStart { id: u32, len: usize },
+    /// The data of an IPRFMT 1 `+MIPRTCP` line, up to its CR or LF.
+    LinePayload { id: u32 },
 }
 
 /// Incremental framer. See the module documentation.
@@ -127,7 +152,10 @@ impl Framer {
 
     /// Whether a raw payload is being read (the session watches it for stalls).
     pub fn in_payload(&self) -> bool {
-        matches!(self.state, State::Payload { .. } | State::PayloadEnd { .. })
+        matches!(
+            self.state,
+            State::Payload { .. } | State::PayloadEnd { .. } | State::ReadDataStart { .. }
+        )
     }
 
     /// Hand back a vector from a [`Frame`] so its capacity is reused.
@@ -161,6 +189,14 @@ impl Framer {
                 self.state = State::LineStart;
                 self.requeue_payload(&[]);
                 Some(FramingError::PayloadNotTerminated { socket: id })
+            }
+            State::ReadDataStart { id, len } => {
+                self.state = State::LineStart;
+                Some(FramingError::PayloadStalled {
+                    socket: id,
+                    received: 0,
+                    missing: len,
+                })
             }
             _ => None,
         }
@@ -294,6 +330,15 @@ impl Framer {
                         }))
                     }
                 },
+                State::ReadDataStart { id, len } => {
+                    // The LF of the `+MIPDATA` line's CR LF is the line's, not data.
+                    if bytes[0] == b'\n' {
+                        *bytes = &bytes[1..];
+                    }
+                    self.start_data(id, len);
+                    None
+                }
+                State::LinePayload { id } => self.line_payload(id, bytes),
             };
             if frame.is_some() {
                 return frame;
@@ -315,7 +360,10 @@ impl Framer {
     /// Scan inside a line up to its end (or a comma that may end a raw `+MIPRTCP` header).
     #[inline(always)]
     fn in_line(&mut self, bytes: &mut &[u8]) -> Option<Frame> {
-        let raw = self.format == ReceiveFormat::Raw && !self.replaying;
+        // Raw formats cut `+MIPRTCP` headers at their commas (not while replaying: those bytes
+        // already failed as a payload).
+        let raw =
+            matches!(self.format, ReceiveFormat::Raw | ReceiveFormat::RawLine) && !self.replaying;
         // memchr pays a set-up cost that only long slices repay; a byte-at-a-time feed must cost
         // about what a whole-buffer feed costs per byte.
         let found = if let [b] = **bytes {
@@ -381,8 +429,79 @@ impl Framer {
         if self.line.is_empty() {
             return None;
         }
+        if self.format == ReceiveFormat::Read
+            && !self.replaying
+            && self.line.starts_with(READ_DATA_PREFIX)
+        {
+            return self.read_data_header();
+        }
         let line = mem::take(&mut self.line);
         Some(Frame::Line(line))
+    }
+
+    /// A complete `+MIPDATA: <id>,<len>` line (read mode): the line goes up as the command's
+    /// response, and the `len` bytes after its CR LF are payload. A length above the bound is a
+    /// framing error, as for `+MIPRTCP`; what follows is read as lines.
+    #[cold]
+    fn read_data_header(&mut self) -> Option<Frame> {
+        let mut fields = self.line[READ_DATA_PREFIX.len()..].split(|&b| b == b',');
+        let (Some(id), Some(len), None) = (
+            fields.next().and_then(number),
+            fields.next().and_then(number),
+            fields.next(),
+        ) else {
+            return Some(Frame::Line(mem::take(&mut self.line)));
+        };
+        let id = u32::try_from(id).unwrap_or(u32::MAX);
+        if len > self.max_payload as u64 {
+            self.line.clear();
+            return Some(Frame::Error(FramingError::PayloadTooLong {
+                socket: id,
+                declared: len,
+            }));
+        }
+        self.state = State::ReadDataStart {
+            id,
+            len: len as usize,
+        };
+        Some(Frame::Line(mem::take(&mut self.line)))
+    }
+
+    /// `len` bytes of payload follow (then CR LF).
+    fn start_data(&mut self, id: u32, len: usize) {
+        self.payload.clear();
+        self.payload.reserve(len);
+        self.state = if len == 0 {
+            State::PayloadEnd { id, cr: false }
+        } else {
+            State::Payload { id, remaining: len }
+        };
+    }
+
+    /// IPRFMT 1: the data runs to the line's end (its CR or LF), bounded like a raw payload.
+    fn line_payload(&mut self, id: u32, bytes: &mut &[u8]) -> Option<Frame> {
+        let end = memchr2(b'\r', b'\n', bytes);
+        let part = &bytes[..end.unwrap_or(bytes.len())];
+        if self.payload.len() + part.len() > self.max_payload {
+            // No length was announced; "more than the bound" is all that is known, and it must
+            // not depend on how the input was split.
+            let declared = self.max_payload as u64 + 1;
+            self.payload.clear();
+            self.state = State::Discarding;
+            return Some(Frame::Error(FramingError::PayloadTooLong {
+                socket: id,
+                declared,
+            }));
+        }
+        self.payload.extend_from_slice(part);
+        *bytes = &bytes[part.len()..];
+        end?;
+        *bytes = &bytes[1..];
+        self.state = State::LineStart;
+        Some(Frame::Payload {
+            id,
+            data: mem::take(&mut self.payload),
+        })
     }
 
     /// The line so far is `+MIPRTCP: <id>,<len>,`: the next `len` bytes are payload.
@@ -394,6 +513,16 @@ impl Framer {
             // Not a header: keep it as an ordinary line so nothing is silently lost.
             return None;
         };
+        if self.format == ReceiveFormat::RawLine {
+            // IPRFMT 1: `<n>` is not a length (as in hex); the data runs to the line's end.
+            number(len)?;
+            self.line.clear();
+            self.payload.clear();
+            self.state = State::LinePayload {
+                id: u32::try_from(id).unwrap_or(u32::MAX),
+            };
+            return None;
+        }
         let len = number(len)?;
         self.line.clear();
         let id = u32::try_from(id).unwrap_or(u32::MAX);
@@ -405,14 +534,7 @@ impl Framer {
                 declared: len,
             }));
         }
-        let len = len as usize;
-        self.payload.clear();
-        self.payload.reserve(len);
-        self.state = if len == 0 {
-            State::PayloadEnd { id, cr: false }
-        } else {
-            State::Payload { id, remaining: len }
-        };
+        self.start_data(id, len as usize);
         None
     }
 }

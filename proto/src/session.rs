@@ -647,6 +647,13 @@ impl Session {
 
     // ---- events, URCs, state --------------------------------------------------------------
 
+    /// Take the oldest queued URC that `wanted` picks, leaving the others in order (a driver
+    /// waiting for a ping's `+MPINGSTAT` must not eat the application's URCs).
+    pub fn take_urc(&mut self, mut wanted: impl FnMut(&Urc) -> bool) -> Option<Urc> {
+        let at = self.urcs.iter().position(&mut wanted)?;
+        self.urcs.remove(at)
+    }
+
     /// The next event, oldest first.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
@@ -729,6 +736,17 @@ impl Session {
     /// [`ReadError::WouldBlock`].
     pub fn socket_readable(&self, h: SocketHandle) -> bool {
         self.sockets.readable(h)
+    }
+
+    /// Read mode (IPRFMT 5): the `AT+MIPREAD=<id>,<max>` to submit before `h` can be read — when
+    /// nothing is buffered and the module announced bytes (`+MIPREAD`); `None` otherwise. The
+    /// bytes of its answer land in the socket's buffer. In the other formats the module pushes
+    /// data by itself and this is always `None`.
+    pub fn socket_pull(&self, h: SocketHandle, max: usize) -> Option<Command> {
+        (self.framer.format() == ReceiveFormat::Read
+            && !self.sockets.readable(h)
+            && self.sockets.waiting(h) > 0)
+            .then(|| crate::commands::read_socket_data(h.id, max))
     }
 
     /// Copy received bytes of `h` into `buf`. `Ok(0)` (with a non-empty `buf`) is the end of the

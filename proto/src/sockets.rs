@@ -119,6 +119,8 @@ struct Slot {
     /// A loss not yet reported, and the stream offset where it happened.
     lost: u64,
     gap_at: u64,
+    /// Read mode (IPRFMT 5): bytes the module announced (`+MIPREAD`) and still holds.
+    waiting: u64,
 }
 
 impl Slot {
@@ -163,6 +165,7 @@ impl Sockets {
                 consumed: 0,
                 lost: 0,
                 gap_at: 0,
+                waiting: 0,
             }),
             capacity,
             stray: 0,
@@ -205,6 +208,7 @@ impl Sockets {
         s.consumed = 0;
         s.lost = 0;
         s.gap_at = 0;
+        s.waiting = 0;
         Some(self.handle(i))
     }
 
@@ -294,6 +298,14 @@ impl Sockets {
         Ok(n)
     }
 
+    /// Read mode: how many bytes the module says it holds for `h` (0 for a stale handle).
+    pub(crate) fn waiting(&self, h: SocketHandle) -> u64 {
+        Self::index(u32::from(h.id))
+            .map(|i| &self.slots[i])
+            .filter(|s| s.generation == h.generation && s.state == Use::Open)
+            .map_or(0, |s| s.waiting)
+    }
+
     /// Whether a read of `h` would return at once (data, a loss, an end, or release).
     pub(crate) fn readable(&self, h: SocketHandle) -> bool {
         let Some(i) = Self::index(u32::from(h.id)) else {
@@ -340,6 +352,13 @@ impl Sockets {
                     self.stray += 1;
                     return Routed::Quiet;
                 }
+                // Read mode: these bytes left the module's store (an empty read means it holds
+                // nothing, whatever an older `+MIPREAD` said).
+                s.waiting = if data.is_empty() {
+                    0
+                } else {
+                    s.waiting.saturating_sub(data.len() as u64)
+                };
                 let room = capacity.saturating_sub(s.rx.len());
                 let keep = room.min(data.len());
                 if s.lost == 0 {
@@ -361,6 +380,18 @@ impl Sockets {
             }
             // 0 is only an ACK indication; 1 and 2 mean the connection is gone.
             Urc::MipStat { status: 0, .. } => return Routed::Quiet,
+            // A send reached the network: nothing for a reader, and not for the URC queue either
+            // (one per send would push out the URCs the application waits for).
+            Urc::MipPush { .. } => return Routed::Quiet,
+            Urc::MipRead { id, len } => {
+                let Some(i) = Self::index(id.into()).filter(|&i| self.slots[i].state == Use::Open)
+                else {
+                    self.stray += 1;
+                    return Routed::Quiet;
+                };
+                self.slots[i].waiting = len;
+                return Routed::Changed(self.handle(i));
+            }
             Urc::MipStat { id, status, .. } => (
                 id.into(),
                 Some(Use::Closed(match status {

@@ -4,6 +4,10 @@ use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::commands::{
+    parse_dns_line, parse_ping_reply, parse_ping_stat, parse_registration_urc, CellLocation,
+    PingReply, PingStat, RegistrationDomain, RegistrationStatus,
+};
 use crate::params::{int, split, unquote};
 
 /// An unsolicited line from the module.
@@ -51,6 +55,43 @@ pub enum Urc {
         /// The payload bytes.
         data: Vec<u8>,
     },
+    /// `+MIPPUSH: <id>,<status>`: the module handed a send to the network (0 = done); hardware
+    /// sends it before `+MIPSEND`'s answer.
+    MipPush {
+        /// Socket id.
+        id: u8,
+        /// 0 on success.
+        status: u8,
+    },
+    /// `+MIPREAD: <id>,<len>` (read mode, IPRFMT 5): `len` bytes wait in the module for
+    /// `AT+MIPREAD`.
+    MipRead {
+        /// Socket id.
+        id: u8,
+        /// Bytes waiting in the module, all told.
+        len: u64,
+    },
+    /// `+CREG: <stat>[,...]`, `+CGREG: ...`, `+CEREG: ...` after `AT+CREG=1|2`: the
+    /// registration changed.
+    Registration {
+        /// Which registration.
+        domain: RegistrationDomain,
+        /// The new `<stat>`.
+        status: RegistrationStatus,
+        /// The cell, in reporting mode 2.
+        location: Option<CellLocation>,
+    },
+    /// `+MIPDNS: "<host>",<ip>...` that came after the `OK` of `AT+MIPDNS`.
+    MipDns {
+        /// The name asked for.
+        host: String,
+        /// Its addresses.
+        addrs: Vec<core::net::IpAddr>,
+    },
+    /// `+MPING: "<ip>",<result>,<seq>,<rtt>`: one ping reply.
+    Ping(PingReply),
+    /// `+MPINGSTAT: ...`: a ping run ended.
+    PingStat(PingStat),
     /// Any other line: kept as text, nothing is dropped.
     Other(String),
 }
@@ -92,7 +133,24 @@ pub fn parse(line: &str) -> Urc {
             status,
             acked: p.get(2).and_then(|s| int(s)),
         }),
-        _ => None,
+        "+MIPPUSH" if p.len() >= 2 => id()
+            .zip(int::<u8>(p[1]))
+            .map(|(id, status)| Urc::MipPush { id, status }),
+        "+MIPREAD" if p.len() == 2 => id()
+            .zip(int::<u64>(p[1]))
+            .map(|(id, len)| Urc::MipRead { id, len }),
+        "+MIPDNS" => parse_dns_line(params)
+            .ok()
+            .map(|(host, addrs)| Urc::MipDns { host, addrs }),
+        "+MPING" => parse_ping_reply(params).map(Urc::Ping),
+        "+MPINGSTAT" => parse_ping_stat(params).map(Urc::PingStat),
+        other => RegistrationDomain::from_prefix(other).and_then(|domain| {
+            parse_registration_urc(params).map(|(status, location)| Urc::Registration {
+                domain,
+                status,
+                location,
+            })
+        }),
     };
     typed.unwrap_or_else(|| Urc::Other(line.to_owned()))
 }
@@ -213,5 +271,33 @@ mod tests {
             parse("+MIPOPEN: 300,1"),
             Urc::Other("+MIPOPEN: 300,1".into())
         );
+        assert_eq!(parse("+MIPPUSH: 1,0"), Urc::MipPush { id: 1, status: 0 });
+        assert_eq!(parse("+MIPREAD: 2,1460"), Urc::MipRead { id: 2, len: 1460 });
+        assert_eq!(
+            parse("+CEREG: 5"),
+            Urc::Registration {
+                domain: RegistrationDomain::Eps,
+                status: RegistrationStatus::Roaming,
+                location: None
+            }
+        );
+        assert!(matches!(
+            parse("+CREG: 1,\"5A1F\",\"0B2D4C01\",7"),
+            Urc::Registration {
+                location: Some(_),
+                ..
+            }
+        ));
+        // The read answer's shape is not a URC.
+        assert!(matches!(parse("+CREG: 0,1"), Urc::Other(_)));
+        assert!(matches!(parse("+MPING: \"1.2.3.4\",0,0,91"), Urc::Ping(_)));
+        assert!(matches!(
+            parse("+MPINGSTAT: 0,\"1.2.3.4\",1,1,91"),
+            Urc::PingStat(_)
+        ));
+        assert!(matches!(
+            parse("+MIPDNS: \"a\",1.2.3.4"),
+            Urc::MipDns { .. }
+        ));
     }
 }

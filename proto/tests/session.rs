@@ -567,3 +567,127 @@ fn unpolled_events_are_bounded_and_outcomes_kept() {
         assert_eq!(b.outcome(id), Outcome::Cancelled);
     }
 }
+
+fn session_in(format: ReceiveFormat) -> Bench {
+    let mut b = Bench::new();
+    let line = format!("AT+GTSET=\"IPRFMT\",{}", format.iprfmt());
+    let id = b.submit(l610_proto::commands::set_receive_format(format));
+    b.input(format!("{line}\r\r\nOK\r\n").as_bytes());
+    assert!(matches!(b.outcome(id), Outcome::Ok(_)));
+    assert_eq!(b.s.receive_format(), format);
+    b
+}
+
+/// Issue #9: read mode (IPRFMT 5). `+MIPREAD` announces bytes, the session asks for the pull,
+/// the `+MIPDATA` payload (binary, CR LF inside) lands in the buffer, and the `+MIPDATA` line is
+/// `AT+MIPREAD`'s response. The peer close that follows is an end of stream.
+#[test]
+fn read_mode_pulls_announced_bytes() {
+    for split in [1, 3, 1000] {
+        let mut b = session_in(ReceiveFormat::Read);
+        let h = b.open(&[1]);
+        assert!(b.s.socket_pull(h, 4096).is_none(), "nothing announced");
+        b.input(b"\r\n+MIPREAD: 1,7\r\n");
+        assert_eq!(b.s.read_socket(h, &mut [0; 8]), Err(ReadError::WouldBlock));
+        let pull = b.s.socket_pull(h, 4096).expect("a pull is due");
+        assert_eq!(pull.line(), "AT+MIPREAD=1,4096");
+        b.written();
+        let id = b.submit(pull);
+        assert_eq!(b.written(), "AT+MIPREAD=1,4096\r");
+        let answer = b"AT+MIPREAD=1,4096\r\r\n+MIPDATA: 1,7\r\na\r\nb\x00\xff\n\r\nOK\r\n";
+        for part in answer.chunks(split) {
+            b.input(part);
+        }
+        match b.outcome(id) {
+            Outcome::Ok(r) => assert_eq!(r.lines, vec!["+MIPDATA: 1,7"]),
+            other => panic!("{other:?}"),
+        }
+        assert!(b.s.socket_pull(h, 4096).is_none(), "everything was taken");
+        let mut buf = [0u8; 16];
+        assert_eq!(b.s.read_socket(h, &mut buf), Ok(7));
+        assert_eq!(&buf[..7], b"a\r\nb\x00\xff\n");
+        // An empty read clears a stale announcement.
+        b.input(b"\r\n+MIPREAD: 1,3\r\n");
+        let id = b.submit(b.s.socket_pull(h, 10).unwrap());
+        b.input(b"AT+MIPREAD=1,10\r\r\n+MIPDATA: 1,0\r\n\r\nOK\r\n");
+        assert!(matches!(b.outcome(id), Outcome::Ok(_)));
+        assert!(b.s.socket_pull(h, 10).is_none());
+        b.input(b"\r\n+MIPSTAT: 1,2\r\n");
+        assert_eq!(b.s.read_socket(h, &mut buf), Ok(0));
+    }
+}
+
+/// A `+MIPDATA` header is not trusted either: beyond the bound it is a framing error, nothing
+/// is allocated, and the lines after it still frame.
+#[test]
+fn a_lying_read_mode_header_is_a_framing_error() {
+    let mut b = session_in(ReceiveFormat::Read);
+    let h = b.open(&[1]);
+    b.input(b"\r\n+MIPREAD: 1,5\r\n");
+    let id = b.submit(b.s.socket_pull(h, 4096).unwrap());
+    b.input(b"AT+MIPREAD=1,4096\r\r\n+MIPDATA: 1,18446744073709551615\r\nxyz\r\nOK\r\n");
+    assert!(matches!(b.outcome(id), Outcome::Ok(_)));
+    assert!(b.s.stats().framing_errors >= 1);
+    let q = b.submit(query("+CSQ"));
+    b.input(b"AT+CSQ?\r\r\n+CSQ: 24,99\r\n\r\nOK\r\n");
+    assert!(matches!(b.outcome(q), Outcome::Ok(_)));
+}
+
+/// IPRFMT 1: the data runs to the line's end, raw (commas and any byte but CR/LF kept).
+#[test]
+fn raw_line_format_takes_the_rest_of_the_line() {
+    for split in [1, 4, 1000] {
+        let mut b = session_in(ReceiveFormat::RawLine);
+        let h = b.open(&[1]);
+        let input = b"\r\n+MIPRTCP: 1,201,GET /a,b \xff\x00\r\n\r\n+MIPRTCP: 1,9,x\r\n";
+        for part in input.chunks(split) {
+            b.input(part);
+        }
+        let mut buf = [0u8; 32];
+        let mut got = Vec::new();
+        while let Ok(n) = b.s.read_socket(h, &mut buf) {
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got, b"GET /a,b \xff\x00x");
+    }
+}
+
+/// `+MIPPUSH` after every send is taken by the socket layer: a thousand sends must not push the
+/// application's URCs out of the bounded queue.
+#[test]
+fn mippush_does_not_fill_the_urc_queue() {
+    let mut b = Bench::with(SessionConfig {
+        urc_capacity: 4,
+        ..SessionConfig::default()
+    });
+    let _h = b.open(&[1]);
+    b.input(b"\r\nRING\r\n");
+    for _ in 0..1000 {
+        b.input(b"\r\n+MIPPUSH: 1,0\r\n");
+    }
+    assert_eq!(b.s.stats().urc_overflow, 0);
+    assert!(matches!(b.s.pop_urc(), Some(l610_proto::Urc::Other(ref t)) if t == "RING"));
+}
+
+/// A registration URC during `AT+CREG?` stays a URC; the read answer is the response.
+#[test]
+fn a_registration_urc_during_the_query_is_a_urc() {
+    use l610_proto::commands::{
+        parse_registration, registration_query, RegistrationDomain, RegistrationStatus,
+    };
+    let mut b = Bench::new();
+    let id = b.submit(registration_query(RegistrationDomain::Cs));
+    b.input(b"AT+CREG?\r\r\n+CREG: 5\r\n\r\n+CREG: 2,1,\"5A1F\",\"0B2D4C01\",7\r\n\r\nOK\r\n");
+    let Outcome::Ok(r) = b.outcome(id) else {
+        panic!()
+    };
+    let reg = parse_registration(&r, RegistrationDomain::Cs).unwrap();
+    assert_eq!(reg.status, RegistrationStatus::Home);
+    assert!(matches!(
+        b.s.pop_urc(),
+        Some(l610_proto::Urc::Registration {
+            status: RegistrationStatus::Roaming,
+            ..
+        })
+    ));
+}

@@ -191,6 +191,9 @@ proptest! {
         let got: Vec<String> = drain(&mut p).into_iter().map(|u| match u {
             Urc::Sim(s) => format!("+SIM {s}"),
             Urc::Other(s) => s,
+            Urc::Registration { domain, status, location: None } => {
+                format!("{}: {}", domain.prefix(), status.code())
+            }
             other => format!("{other:?}"),
         }).collect();
         prop_assert_eq!(got, sent_urcs);

@@ -96,7 +96,9 @@ class FileType(enum.IntEnum):
 
 class ReceiveFormat(enum.IntEnum):
     HEX = 0
+    RAW_LINE = 1
     RAW = 2
+    READ = 5
 
 class ErrorReporting(enum.IntEnum):
     PLAIN = 0

@@ -96,7 +96,7 @@ fn file_types() -> Vec<(u8, &'static str)> {
 /// `(IPRFMT value, member name)` for the receive formats.
 #[pyfunction]
 fn receive_formats() -> Vec<(u8, String)> {
-    [l610::ReceiveFormat::Hex, l610::ReceiveFormat::Raw]
+    l610::ReceiveFormat::ALL
         .iter()
         .map(|f| (f.iprfmt(), upper_snake(&format!("{f:?}"))))
         .collect()

@@ -158,7 +158,7 @@ def test_receive_format(sim: l610.Simulator, modem: l610.Modem) -> None:
     assert modem.receive_format() is l610.ReceiveFormat.RAW
     assert sim.state()["iprfmt"] == 2
     with pytest.raises(l610.InvalidArgument):
-        modem.set_receive_format(1)
+        modem.set_receive_format(3)
 
 
 def test_urcs(sim: l610.Simulator, modem: l610.Modem) -> None:

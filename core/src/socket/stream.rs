@@ -14,6 +14,9 @@ use crate::at::params::{int, split};
 use crate::at::Command;
 use crate::error::{Error, Result};
 
+/// The least one read-mode pull asks for, so a one-byte `read` does not cost a command per byte.
+const PULL_MIN: usize = 1460;
+
 /// A connected `+MIPOPEN` socket (TLS or TCP). Reads take data the reader thread has already
 /// buffered; writes are `AT+MIPSEND` in chunks of at most `send_chunk` bytes. Dropping it closes
 /// the connection. `Send + Sync`: one thread may read while another writes, and
@@ -125,9 +128,31 @@ impl Socket {
         }
         let h = self.handle;
         let deadline = timeout.map(|t| Instant::now() + t);
-        let got = self.engine.drive(deadline, |s| {
-            s.socket_readable(h).then(|| s.read_socket(h, buf))
-        });
+        let got = loop {
+            // In read mode (IPRFMT 5) the module holds the bytes until asked: the session says
+            // when an `AT+MIPREAD` is due, and its answer lands in the buffer read below.
+            let step = self.engine.drive(deadline, |s| {
+                if s.socket_readable(h) {
+                    Some(Ok(s.read_socket(h, buf)))
+                } else {
+                    s.socket_pull(h, buf.len().max(PULL_MIN)).map(Err)
+                }
+            });
+            match step {
+                Ok(Err(pull)) => match self.engine.execute(&pull) {
+                    Ok(_) => continue,
+                    // Refused because the socket went meanwhile: its state is the answer.
+                    Err(Error::AtError { .. } | Error::Cme { .. })
+                        if self.engine.session().socket_readable(h) =>
+                    {
+                        continue
+                    }
+                    Err(e) => return Err(e),
+                },
+                Ok(Ok(r)) => break Ok(r),
+                Err(e) => break Err(e),
+            }
+        };
         match got {
             Ok(Ok(n)) => Ok(n),
             Ok(Err(ReadError::Lost { bytes })) => Err(Error::Overflow {

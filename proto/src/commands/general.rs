@@ -93,13 +93,13 @@ pub fn set_receive_format(format: ReceiveFormat) -> Command {
     Command::new(format!("+GTSET=\"IPRFMT\",{}", format.iprfmt())).switches_format(format)
 }
 
-/// The receive format with this `<n>` of `AT+GTSET="IPRFMT",<n>`: 0 (hex) or 2 (raw), the two
-/// this driver reads.
+/// The receive format with this `<n>` of `AT+GTSET="IPRFMT",<n>`: 0 (hex), 1 (raw to the line's
+/// end), 2 (raw by length) or 5 (read mode), the four the field uses.
 pub fn receive_format_from_iprfmt(n: i64) -> Result<ReceiveFormat, ValueError> {
-    [ReceiveFormat::Hex, ReceiveFormat::Raw]
+    ReceiveFormat::ALL
         .into_iter()
         .find(|f| i64::from(f.iprfmt()) == n)
-        .ok_or_else(|| ValueError::new(format!("IPRFMT {n} is not 0 (hex) or 2 (raw)")))
+        .ok_or_else(|| ValueError::new(format!("IPRFMT {n} is not 0, 1, 2 or 5")))
 }
 
 #[cfg(test)]
@@ -116,7 +116,9 @@ mod tests {
         assert!(ErrorReporting::try_from(-1).is_err());
         assert_eq!(receive_format_from_iprfmt(0), Ok(ReceiveFormat::Hex));
         assert_eq!(receive_format_from_iprfmt(2), Ok(ReceiveFormat::Raw));
-        for n in [1, 5, -1, i64::MAX] {
+        assert_eq!(receive_format_from_iprfmt(1), Ok(ReceiveFormat::RawLine));
+        assert_eq!(receive_format_from_iprfmt(5), Ok(ReceiveFormat::Read));
+        for n in [3, 4, 6, -1, i64::MAX] {
             assert!(receive_format_from_iprfmt(n).is_err(), "{n}");
         }
     }

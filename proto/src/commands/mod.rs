@@ -22,9 +22,13 @@
 
 mod cipher;
 mod clock;
+mod dns;
 mod file;
 mod general;
+mod identity;
+mod network;
 mod pdp;
+mod ping;
 mod sockets;
 mod ssl_error;
 mod version;
@@ -34,6 +38,7 @@ pub use cipher::{
     CipherSuite,
 };
 pub use clock::{clock_query, parse_clock, set_clock, ModuleTime};
+pub use dns::{check_host, parse_dns_line, parse_resolve, resolve, MAX_HOST_LEN};
 pub use file::{
     file_counts_query, file_support_query, load_file, parse_file_counts, parse_file_support,
     prepare, FileCounts, FileSupport, FileType, FILE_LEN, MAX_TRUST_FILES,
@@ -42,13 +47,26 @@ pub use general::{
     identification_query, operator_query, parse_identification, parse_operator,
     receive_format_from_iprfmt, set_echo, set_error_reporting, set_receive_format, ErrorReporting,
 };
+pub use identity::{
+    describe_identity, identity_query, parse_identity_item, Identity, IdentityItem,
+};
+pub use network::{
+    attach_query, functionality_query, parse_attached, parse_functionality, parse_operator_info,
+    parse_registration, parse_registration_urc, parse_signal_quality, parse_sim_status,
+    registration_query, set_registration_reporting, signal_quality_query, sim_status_query,
+    CellLocation, Operator, Registration, RegistrationDomain, RegistrationReporting,
+    RegistrationStatus, SignalQuality, SimStatus,
+};
 pub use pdp::{
     activate_pdp, deactivate_pdp, is_pdp_status, parse_pdp_status, pdp_status_query, PdpConfig,
     PdpStatus,
 };
+pub use ping::{
+    parse_ping_reply, parse_ping_stat, ping, stop_ping, PingOptions, PingReply, PingStat,
+};
 pub use sockets::{
     free_socket_ids_query, is_socket_id_list, open_socket_ids_query, parse_free_socket_ids,
-    parse_open_socket_ids,
+    parse_open_socket_ids, push_query, read_socket_data, READ_MAX,
 };
 pub use ssl_error::{parse_ssl_error, ssl_error_exec, ssl_error_query, SslErrorCode};
 pub use version::{

@@ -1,4 +1,5 @@
-//! `AT+MIPOPEN?` (free socket ids) and `AT+MIPCLOSE?` (open socket ids).
+//! `AT+MIPOPEN?` (free socket ids) and `AT+MIPCLOSE?` (open socket ids); `AT+MIPREAD` (read
+//! mode's pull) and `AT+MIPPUSH`.
 //!
 //! Both answers share their prefix with URCs: `+MIPOPEN: 1,1` reports a connection result and
 //! `+MIPCLOSE: 2,0` a close. While the query runs, only a line shaped like an id list is its
@@ -14,6 +15,23 @@ use crate::{Command, Response, ValueError};
 
 const MIPOPEN: &str = "+MIPOPEN";
 const MIPCLOSE: &str = "+MIPCLOSE";
+const MIPDATA: &str = "+MIPDATA";
+const MIPPUSH: &str = "+MIPPUSH";
+
+/// The most one `AT+MIPREAD` asks for: the module hands over at most 4096 per read.
+pub const READ_MAX: usize = 4096;
+
+/// `AT+MIPREAD=<id>,<max>` (read mode, IPRFMT 5): the answer is `+MIPDATA: <id>,<len>`, CR LF,
+/// the bytes, `OK`. The session's framer takes the bytes by length into the socket's buffer; the
+/// `+MIPDATA` line is the command's response. `max` is capped at [`READ_MAX`].
+pub fn read_socket_data(id: u8, max: usize) -> Command {
+    Command::new(format!("+MIPREAD={id},{}", max.clamp(1, READ_MAX))).expects(MIPDATA)
+}
+
+/// `AT+MIPPUSH=<id>`: push what is buffered for the socket now; answered `+MIPPUSH: <id>,<status>`.
+pub fn push_query(id: u8) -> Command {
+    Command::new(format!("{MIPPUSH}={id}")).expects(MIPPUSH)
+}
 
 /// The ids of an id list: strictly ascending single digits 1–6, or `0` alone (none). `None` for
 /// anything else. A URC's `<id>,<state>` never qualifies: a second field of 0 is not an id, and
