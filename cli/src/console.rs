@@ -67,10 +67,60 @@ struct Answer {
     urcs: Vec<String>,
 }
 
+/// A URC in the module's own words (the driver hands them over typed).
 fn urc_text(u: &Urc) -> String {
     match u {
-        Urc::Other(s) | Urc::Boot(s) | Urc::Sim(s) => s.clone(),
+        Urc::Other(s) | Urc::Boot(s) => s.clone(),
+        Urc::Sim(s) => format!("+SIM {s}"),
+        Urc::MipCall(s) => format!("+MIPCALL: {s}"),
+        Urc::MipOpen { id, connected } => format!("+MIPOPEN: {id},{}", u8::from(*connected)),
+        Urc::MipClose { id, detail } => match detail {
+            Some(d) => format!("+MIPCLOSE: {id},{d}"),
+            None => format!("+MIPCLOSE: {id}"),
+        },
+        Urc::MipStat { id, status, acked } => match acked {
+            Some(a) => format!("+MIPSTAT: {id},{status},{a}"),
+            None => format!("+MIPSTAT: {id},{status}"),
+        },
         Urc::MipRtcp { id, data, .. } => format!("+MIPRTCP: {id},<{} bytes>", data.len()),
+        Urc::MipPush { id, status } => format!("+MIPPUSH: {id},{status}"),
+        Urc::MipRead { id, len } => format!("+MIPREAD: {id},{len}"),
+        Urc::Registration {
+            domain,
+            status,
+            location,
+        } => {
+            let mut s = format!("{}: {}", domain.prefix(), status.code());
+            if let Some(l) = location {
+                s.push_str(&format!(",\"{}\",\"{}\"", l.area, l.cell));
+                if let Some(act) = l.act {
+                    s.push_str(&format!(",{act}"));
+                }
+            }
+            s
+        }
+        Urc::MipDns { host, addrs } => format!(
+            "+MIPDNS: \"{host}\",{}",
+            addrs
+                .iter()
+                .map(|a| a.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        Urc::Ping(p) => format!(
+            "+MPING: \"{}\",{},<rtt {} ms>",
+            p.ip,
+            p.result,
+            p.rtt.as_millis()
+        ),
+        Urc::PingStat(p) => format!(
+            "+MPINGSTAT: {},\"{}\",{},{},{}",
+            p.status,
+            p.ip,
+            p.sent,
+            p.received,
+            p.average.as_millis()
+        ),
         other => format!("{other:?}"),
     }
 }
@@ -125,6 +175,10 @@ pub fn run(
             m.port
         );
     }
+    // What the module said before the console started (its boot lines), first.
+    for u in m.modem.drain_urcs() {
+        println!("! {}", urc_text(&u));
+    }
     // URCs arrive between commands too: a thread prints them as they come.
     let stop = Arc::new(AtomicBool::new(false));
     let printer = {
@@ -155,9 +209,13 @@ pub fn run(
                 continue;
             }
         };
+        {
+            let mut o = std::io::stdout().lock();
+            let _ = writeln!(o, "> {}", cmd.line());
+            let _ = o.flush();
+        }
         let r = m.modem.command(&cmd);
         let mut o = std::io::stdout().lock();
-        let _ = writeln!(o, "> {}", cmd.line());
         match r {
             Ok(resp) => {
                 for l in resp.lines {

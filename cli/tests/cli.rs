@@ -729,7 +729,7 @@ fn at_one_command_and_the_console() {
     // The console: answers marked `<`, the refused line reported and not sent, URCs `!`.
     let out = l610()
         .args(["--sim", "at"])
-        .write_stdin("AT+GTSSLMODE?\nATI; AT+CSQ\nAT+MIPCALL=1\nAT+GTSSLVER?\n")
+        .write_stdin("AT+GTSSLMODE?\nATI; AT+CSQ\nAT+CEREG=1\nAT+CFUN=4\nAT+CFUN=1\nAT+GTSSLVER?\n")
         .output()
         .unwrap();
     let t = text(&out.stdout);
@@ -739,6 +739,11 @@ fn at_one_command_and_the_console() {
     );
     assert!(t.contains("> AT+GTSSLVER?\n< +GTSSLVER: 0\n< OK\n"), "{t}");
     assert!(!t.contains("ATI"), "{t}");
+    // Radio off and on: the registration URCs, in the module's words, marked apart.
+    assert!(
+        t.contains("! +CEREG: 0\n") && t.contains("! +CEREG: 1\n"),
+        "{t}"
+    );
     assert!(
         text(&out.stderr).contains("not sent"),
         "{}",
@@ -802,4 +807,111 @@ fn sim_verb_serves_a_pty_that_port_opens() {
     let out = l610().args(["sim", "--help"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("--registration-delay"));
+}
+
+#[test]
+fn connect_with_a_client_certificate() {
+    let pki = Pki::new("mtls");
+    let ca = pki.path("ca.pem");
+    let server = Server::start(&pki, &["-www", "-Verify", "1", "-CAfile", &ca]);
+    // Without the client certificate the server refuses the handshake.
+    let out = l610()
+        .args([
+            "--sim",
+            "connect",
+            &server.target(),
+            "--ca",
+            &ca,
+            "--http",
+            "/",
+        ])
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("+GTSSLERR"), "{err}");
+    let out = l610()
+        .args([
+            "--sim",
+            "--json",
+            "connect",
+            &server.target(),
+            "--ca",
+            &ca,
+            "--http",
+            "/",
+        ])
+        .args([
+            "--cert",
+            &pki.path("client.pem"),
+            "--key",
+            &pki.path("client.key"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(json(&out)["status"], 200);
+    // --cert without --key is a usage error.
+    l610()
+        .args([
+            "--sim",
+            "connect",
+            &server.target(),
+            "--cert",
+            &pki.path("client.pem"),
+        ])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn diagnose_resolves_names_and_reports_a_dead_port() {
+    let pki = Pki::new("diagdns");
+    let server = Server::start(&pki, &["-www"]);
+    let out = l610()
+        .args([
+            "--sim",
+            "--json",
+            "diagnose",
+            &format!("localhost:{}", server.port),
+        ])
+        .args(["--ca", &pki.path("ca.pem")])
+        .output()
+        .unwrap();
+    let v = json(&out);
+    let dns = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "DNS")
+        .cloned()
+        .unwrap();
+    assert_eq!(dns["verdict"], "pass", "{v:#}");
+    assert!(
+        dns["detail"].as_str().unwrap().contains("127.0.0.1"),
+        "{v:#}"
+    );
+    // A port that does not answer: the first step fails with what to check; exit 5.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap();
+    let _keep = std::thread::spawn(move || {
+        let conns: Vec<_> = silent.incoming().take(1).collect();
+        std::thread::sleep(std::time::Duration::from_secs(30));
+        drop(conns);
+    });
+    let out = l610()
+        .args([
+            "--port",
+            &format!("socket://{addr}"),
+            "diagnose",
+            &server.target(),
+        ])
+        .output()
+        .unwrap();
+    let t = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(5), "{t}");
+    assert!(
+        t.contains("[FAIL] port") && t.contains("fix:") && t.contains("verdict: 1 problem"),
+        "{t}"
+    );
 }
