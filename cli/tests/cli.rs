@@ -915,3 +915,72 @@ fn diagnose_resolves_names_and_reports_a_dead_port() {
         "{t}"
     );
 }
+
+/// Run `l610 args` with stdout and stderr on a pseudo-terminal (as in a person's shell), stdin
+/// empty; everything it wrote, as the terminal got it.
+fn on_a_terminal(args: &[&str]) -> (Option<i32>, String) {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two descriptors into the pointers; the name/termios/winsize
+    // pointers may be null.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(rc, 0, "openpty");
+    // SAFETY: both descriptors were just opened and are owned here only.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("l610"))
+        .args(args)
+        .env_remove("L610_PORT")
+        .stdin(std::process::Stdio::null())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave)
+        .spawn()
+        .unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut f = std::fs::File::from(master);
+        let mut all = Vec::new();
+        let mut buf = [0u8; 4096];
+        // EIO once the child (the last holder of the slave) has exited.
+        while let Ok(n) = f.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+        }
+        all
+    });
+    let status = child.wait().unwrap();
+    (status.code(), text(&reader.join().unwrap()))
+}
+
+#[test]
+fn progress_bars_are_drawn_on_a_terminal() {
+    let pki = Pki::new("tty");
+    let (code, shown) = on_a_terminal(&[
+        "--sim",
+        "cert",
+        "load",
+        "--trust",
+        &pki.path("ca.pem"),
+        &pki.path("other-ca.pem"),
+    ]);
+    assert_eq!(code, Some(0), "{shown}");
+    // One bar per file, drawn with the bar's characters, then the summary.
+    assert!(
+        shown.contains("TRUSTFILE") && shown.contains("ca.pem") && shown.contains("other-ca.pem"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("[========================]"),
+        "no finished bar: {shown:?}"
+    );
+    assert!(shown.contains("module holds 2 TRUSTFILE"), "{shown}");
+}
