@@ -34,7 +34,8 @@ pub struct Global {
     /// Line rate of the port.
     #[arg(long, global = true, env = "L610_BAUD", default_value_t = 115_200)]
     pub baud: u32,
-    /// Use a virtual module started in this process (as the hardware behaves) instead of --port.
+    /// Use a virtual module started in this process (as the hardware behaves) instead of --port;
+    /// each command starts a fresh one (`l610 sim` keeps one running).
     #[arg(long, global = true)]
     pub sim: bool,
     /// Use a virtual module as Fibocom's manual describes it: clock unset (2015-01-01),

@@ -139,7 +139,22 @@ pub fn run(
     let first = list.steps.iter().find(|s| s.verdict == Verdict::Fail);
     let code = first.map_or(exit::OK, |s| s.code);
     let verdict = match first {
-        None => format!("the module can reach {host}:{port} over TLS"),
+        None => {
+            let warned: Vec<&str> = list
+                .steps
+                .iter()
+                .filter(|s| s.verdict == Verdict::Warn)
+                .map(|s| s.step)
+                .collect();
+            if warned.is_empty() {
+                format!("the module can reach {host}:{port} over TLS")
+            } else {
+                format!(
+                    "the module can reach {host}:{port} over TLS, with warnings ({}): see their fixes above",
+                    warned.join(", ")
+                )
+            }
+        }
         Some(s) => {
             let n = list
                 .steps
