@@ -26,6 +26,11 @@ fn help_version_and_usage_errors() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
+    // --timeout is checked before anything is opened, and used.
+    let out = l610().args(["--sim", "--timeout", "0", "info"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--timeout"));
+    l610().args(["--sim", "--timeout", "2.5", "clock"]).assert().code(0);
     // A required choice missing.
     l610().args(["--sim", "tls", "set"]).assert().code(2);
 }
@@ -283,6 +288,31 @@ fn pdp_up_down_status() {
     let out = l610().args(["--sim", "pdp", "down"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("inactive"));
+    // The APN password stays out of the -v trace.
+    let out = l610()
+        .args([
+            "--sim",
+            "-v",
+            "pdp",
+            "up",
+            "--apn",
+            "cmnet",
+            "--user",
+            "u",
+            "--password",
+            "s3cr3tpw",
+        ])
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("AT+MIPCALL=1,\"cmnet\",\"u\",\"<redacted>\""),
+        "{err}"
+    );
+    assert!(
+        !err.contains("s3cr3tpw") && err.contains("<redacted>"),
+        "{err}"
+    );
     // A quote cannot be sent inside the APN: refused before the port is opened.
     let out = l610()
         .args(["--sim", "-v", "pdp", "up", "--apn", "a\"b"])
