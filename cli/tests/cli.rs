@@ -27,10 +27,16 @@ fn help_version_and_usage_errors() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
     // --timeout is checked before anything is opened, and used.
-    let out = l610().args(["--sim", "--timeout", "0", "info"]).output().unwrap();
+    let out = l610()
+        .args(["--sim", "--timeout", "0", "info"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--timeout"));
-    l610().args(["--sim", "--timeout", "2.5", "clock"]).assert().code(0);
+    l610()
+        .args(["--sim", "--timeout", "2.5", "clock"])
+        .assert()
+        .code(0);
     // A required choice missing.
     l610().args(["--sim", "tls", "set"]).assert().code(2);
 }
