@@ -12,6 +12,8 @@ use clap::Parser;
 use crate::{LinkConditions, Sim, SimConfig};
 
 /// Virtual Fibocom L610 LTE module on a pseudo-terminal.
+// The field docs are the `--help` text, in the module's notation (`+MIPCLOSE: <id>,1`), not HTML.
+#[allow(rustdoc::invalid_html_tags)]
 #[derive(Parser, Debug)]
 #[command(version, about)]
 pub struct Args {
