@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::args::{ConnectArgs, TlsFiles};
 use crate::exit::{Failure, Outcome, TLS};
 use crate::files::HostFile;
+use crate::interrupt;
 use crate::open::Session;
 use crate::output::{note, Out};
 
@@ -184,13 +185,29 @@ pub fn run(
         session.port,
         socket.id()
     ));
-    match &args.http {
-        Some(path) => http(socket, &host, path, out),
-        None => pump(socket, Duration::from_secs_f64(args.linger)),
+    let socket = Arc::new(socket);
+    let result = match &args.http {
+        Some(path) => http(&socket, &host, path, out),
+        None => pump(&socket, Duration::from_secs_f64(args.linger)),
+    };
+    // Closed on the module even after Ctrl-C (the call that was interrupted has been abandoned).
+    let closed = interrupt::uncancelled(|| socket.close());
+    if interrupt::requested() {
+        note(if closed.is_ok() {
+            "interrupted: connection closed"
+        } else {
+            "interrupted"
+        });
+        return Err(Failure {
+            code: crate::exit::INTERRUPTED,
+            message: "interrupted".into(),
+        });
     }
+    result?;
+    closed.map_err(|e| Failure::driver("closing the connection", e))
 }
 
-fn http(mut socket: Socket, host: &str, path: &str, out: &mut Out) -> Outcome {
+fn http(socket: &Socket, host: &str, path: &str, out: &mut Out) -> Outcome {
     let request = format!(
         "GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: l610/{}\r\nConnection: close\r\n\r\n",
         l610::VERSION
@@ -198,7 +215,6 @@ fn http(mut socket: Socket, host: &str, path: &str, out: &mut Out) -> Outcome {
     socket
         .send(request.as_bytes())
         .map_err(|e| Failure::driver("sending the request", e))?;
-    socket.set_read_timeout(Some(Duration::from_secs(30)));
     let mut reply = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
@@ -214,7 +230,6 @@ fn http(mut socket: Socket, host: &str, path: &str, out: &mut Out) -> Outcome {
             break;
         }
     }
-    let _ = socket.close();
     let Some(end) = find_end(&reply) else {
         return Err(Failure {
             code: TLS,
@@ -256,8 +271,7 @@ fn find_end(reply: &[u8]) -> Option<usize> {
 
 /// stdin to the connection, the connection to stdout, until the peer closes, or stdin ends and
 /// `linger` passes without data.
-fn pump(socket: Socket, linger: Duration) -> Outcome {
-    let socket = Arc::new(socket);
+fn pump(socket: &Arc<Socket>, linger: Duration) -> Outcome {
     let stdin_done = Arc::new(AtomicBool::new(false));
     let send_error: Arc<std::sync::Mutex<Option<Error>>> = Arc::default();
     {
@@ -294,6 +308,7 @@ fn pump(socket: Socket, linger: Duration) -> Outcome {
                 note("connection closed by the server");
                 return Ok(());
             }
+            Err(Error::Cancelled) => return Ok(()),
             Ok(n) => {
                 quiet_since = None;
                 if stdout
@@ -315,9 +330,6 @@ fn pump(socket: Socket, linger: Duration) -> Outcome {
             Err(e) => return Err(Failure::driver("receiving", e)),
         }
     }
-    socket
-        .close()
-        .map_err(|e| Failure::driver("closing the connection", e))?;
-    note("connection closed");
+    note("closing the connection");
     Ok(())
 }

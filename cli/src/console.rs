@@ -229,10 +229,19 @@ pub fn run(
             }
         }
         let _ = o.flush();
+        if crate::interrupt::requested() {
+            break;
+        }
     }
     stop.store(true, Ordering::SeqCst);
     let _ = printer.join();
     let _ = out;
+    if crate::interrupt::requested() {
+        return Err(Failure {
+            code: crate::exit::INTERRUPTED,
+            message: "interrupted".into(),
+        });
+    }
     if failures > 0 && !interactive {
         return Err(Failure::module(format!(
             "{failures} command(s) failed or were refused"

@@ -17,6 +17,7 @@ mod diagnose;
 pub mod exit;
 mod files;
 mod info;
+mod interrupt;
 mod network;
 mod open;
 mod output;
@@ -50,7 +51,9 @@ pub fn run(args: Vec<OsString>) -> i32 {
             };
         }
     };
-    match dispatch(cli) {
+    // `l610 sim` serves until it is killed: Ctrl-C keeps its default action there.
+    let _handler = (!matches!(cli.verb, Verb::Sim(_))).then(interrupt::install);
+    match l610::with_cancel(interrupt::requested, || dispatch(cli)) {
         Ok(code) => code,
         Err(f) => {
             eprintln!("l610: {f}");

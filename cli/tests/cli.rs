@@ -1020,3 +1020,42 @@ fn progress_bars_are_drawn_on_a_terminal() {
     );
     assert!(shown.contains("module holds 2 TRUSTFILE"), "{shown}");
 }
+
+#[test]
+fn ctrl_c_closes_the_connection_and_exits_130() {
+    use std::io::{BufRead, BufReader};
+    let pki = Pki::new("sigint");
+    // No -www: the server keeps the connection open until the client closes it.
+    let server = Server::start(&pki, &[]);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("l610"))
+        .args([
+            "--sim",
+            "connect",
+            &server.target(),
+            "--ca",
+            &pki.path("ca.pem"),
+        ])
+        .env_remove("L610_PORT")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains("connected to") {
+        let mut line = String::new();
+        assert!(err.read_line(&mut line).unwrap() > 0, "ended early: {seen}");
+        seen.push_str(&line);
+    }
+    // SAFETY: signalling our own child.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{seen}{rest}");
+    assert!(
+        rest.contains("interrupted: connection closed"),
+        "{seen}{rest}"
+    );
+}
