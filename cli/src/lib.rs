@@ -53,10 +53,18 @@ pub fn run(args: Vec<OsString>) -> i32 {
     };
     // `l610 sim` serves until it is killed: Ctrl-C keeps its default action there.
     let _handler = (!matches!(cli.verb, Verb::Sim(_))).then(interrupt::install);
+    let json = cli.global.json;
     match l610::with_cancel(interrupt::requested, || dispatch(cli)) {
         Ok(code) => code,
         Err(f) => {
             eprintln!("l610: {f}");
+            if json {
+                // A script reading --json output gets the failure as JSON too.
+                let _ = Out { json }.json(&serde_json::json!({
+                    "error": f.message,
+                    "exit_code": f.code,
+                }));
+            }
             f.code
         }
     }

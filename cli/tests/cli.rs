@@ -37,6 +37,18 @@ fn help_version_and_usage_errors() {
         .args(["--sim", "--timeout", "2.5", "clock"])
         .assert()
         .code(0);
+    // With --json a failure is a JSON document on stdout too.
+    let out = l610()
+        .args(["--sim", "--json", "at", "AT+NOSUCHTHING"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let v = json(&out);
+    assert_eq!(v["exit_code"], 3);
+    assert!(
+        v["error"].as_str().unwrap().contains("AT+NOSUCHTHING"),
+        "{v}"
+    );
     // A required choice missing.
     l610().args(["--sim", "tls", "set"]).assert().code(2);
 }
