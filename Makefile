@@ -33,7 +33,7 @@ test-rust:
 	python3 scripts/check-msrv.py
 	bash scripts/check-nostd.sh
 	$(CARGO) build --workspace --all-targets
-	$(CARGO) test -p l610-proto -p l610 -p l610-sim
+	$(CARGO) test -p l610-proto -p l610 -p l610-sim -p l610-cli
 	bash fuzz/run.sh 20
 
 # Longer fuzzing by hand: make fuzz FUZZ_SECONDS=600
