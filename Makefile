@@ -25,13 +25,15 @@ test-rust:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 	$(CARGO) fmt --manifest-path proto/nostd-check/Cargo.toml -- --check
+	$(CARGO) fmt --manifest-path capi-proto/Cargo.toml -- --check
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	$(CARGO) clippy --manifest-path capi-proto/Cargo.toml --target-dir target/capi-proto -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --exclude l610-capi
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p l610-capi --target-dir target/doc-capi
 	python3 scripts/check-msrv.py
 	bash scripts/check-nostd.sh
 	$(CARGO) build --workspace --all-targets
-	$(CARGO) test -p l610-proto -p l610 -p l610-sim
+	$(CARGO) test -p l610-proto -p l610 -p l610-sim -p l610-cli
 	bash fuzz/run.sh 20
 
 # Longer fuzzing by hand: make fuzz FUZZ_SECONDS=600

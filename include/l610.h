@@ -13,13 +13,22 @@
  * - Every pointer argument is checked: NULL gives L610_NULL_ARGUMENT, unless a function says
  *   the argument is optional. Strings are NUL-terminated UTF-8.
  * - Enum-valued inputs are plain uint32_t and are range-checked (L610_INVALID_ARGUMENT).
- * - Handles (l610_modem, l610_socket, l610_tls_profile) are opaque; each has a *_free()
- *   for which NULL is a no-op. Each type's doc comment states its thread safety.
- * - A failure on a modem or socket handle leaves a message (and for +CME ERROR and TLS
- *   failures, the module's code) that l610_modem_last_error() and friends copy out.
- * - No panic or Rust unwind ever crosses this boundary: it becomes L610_PANIC.
+ * - Handles (l610_modem, l610_socket, l610_tls_profile, l610_session, l610_command,
+ *   l610_response) are opaque; each has a *_free() for which NULL is a no-op. Each type's doc
+ *   comment states its thread safety.
+ * - A failure on a modem, socket or session handle leaves a message (and for +CME ERROR and
+ *   TLS failures, the module's code) that l610_modem_last_error() and friends copy out; a call
+ *   without a handle (l610_modem_open*, l610_cmd_*, l610_parse_*) leaves it for
+ *   l610_last_error().
+ * - Two APIs: the threaded one (l610_modem_*, l610_socket_*: blocking calls, a reader thread
+ *   inside) and the thread-free one (l610_session_*, l610_cmd_*, l610_parse_*: the caller
+ *   moves the bytes and the time; nothing blocks, no thread).
+ * - No panic or Rust unwind ever crosses this boundary: it becomes L610_PANIC (libl610_nostd.a,
+ *   built with panic = "abort", calls abort() instead).
  *
- * Link with -ll610 (pkg-config --cflags --libs l610).
+ * Link with -ll610 (pkg-config --cflags --libs l610; static: l610-static; CMake: l610::l610,
+ * l610::l610_static). Firmware without std links libl610_nostd.a (capi-proto/), which has the
+ * thread-free API only.
  */
 
 #ifndef L610_H
@@ -35,6 +44,11 @@
 #define L610_VERSION_MINOR 1
 #define L610_VERSION_PATCH 0
 
+
+/**
+ * Most bytes one `l610_cmd_send` carries (`l610_proto::commands::MAX_SEND`).
+ */
+#define L610_MAX_SEND 2048
 
 /**
  * The result of every function. Values never change and are never reused.
@@ -133,139 +147,16 @@ enum l610_status
    * The requested detail does not exist (e.g. the last error was not a `+CME ERROR`).
    */
   L610_NOT_AVAILABLE = 104,
+  /**
+   * Nothing to read yet (`l610_session_socket_read`; the thread-free session never waits).
+   */
+  L610_WOULD_BLOCK = 105,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum l610_status l610_status;
 #else
 typedef uint32_t l610_status;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * Which way traced bytes went.
- */
-enum l610_direction
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * Host to module.
-   */
-  L610_TX = 0,
-  /**
-   * Module to host.
-   */
-  L610_RX = 1,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum l610_direction l610_direction;
-#else
-typedef uint32_t l610_direction;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * How received socket data is delivered by the module (`AT+GTSET="IPRFMT",<n>`).
- */
-enum l610_receive_format
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * IPRFMT 0, the module's default: hex text.
-   */
-  L610_RECEIVE_HEX = 0,
-  /**
-   * IPRFMT 1: raw bytes up to the line's end; not binary-safe (a CR or LF in the data ends
-   * it), for text protocols only.
-   */
-  L610_RECEIVE_RAW_LINE = 1,
-  /**
-   * IPRFMT 2: raw bytes read by length; binary-safe and half the bytes on the line.
-   */
-  L610_RECEIVE_RAW = 2,
-  /**
-   * IPRFMT 5, read mode: the module holds received bytes until asked; `l610_socket_recv`
-   * pulls them with `AT+MIPREAD` when the module announces them.
-   */
-  L610_RECEIVE_READ = 5,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum l610_receive_format l610_receive_format;
-#else
-typedef uint32_t l610_receive_format;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * The PDP context's state (`AT+MIPCALL?`).
- */
-enum l610_pdp_state
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * `+MIPCALL: 0`.
-   */
-  L610_PDP_INACTIVE = 0,
-  /**
-   * `+MIPCALL: 1,<ip>`.
-   */
-  L610_PDP_ACTIVE = 1,
-  /**
-   * `+MIPCALL: 2`: activation in progress.
-   */
-  L610_PDP_BUSY = 2,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum l610_pdp_state l610_pdp_state;
-#else
-typedef uint32_t l610_pdp_state;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * Where a socket stands.
- */
-enum l610_socket_state
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * Not in use.
-   */
-  L610_SOCKET_FREE = 0,
-  /**
-   * Waiting for the module's `+MIPOPEN` result.
-   */
-  L610_SOCKET_OPENING = 1,
-  /**
-   * Connected.
-   */
-  L610_SOCKET_OPEN = 2,
-  /**
-   * The open failed.
-   */
-  L610_SOCKET_FAILED = 3,
-  /**
-   * Closed: by `l610_socket_close`, by the peer, by the module's stack or by a restart.
-   * Data received before the close can still be read.
-   */
-  L610_SOCKET_CLOSED = 4,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum l610_socket_state l610_socket_state;
-#else
-typedef uint32_t l610_socket_state;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -332,6 +223,180 @@ typedef uint32_t l610_ssl_version;
 #endif // __cplusplus
 
 /**
+ * The PDP context's state (`AT+MIPCALL?`).
+ */
+enum l610_pdp_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `+MIPCALL: 0`.
+   */
+  L610_PDP_INACTIVE = 0,
+  /**
+   * `+MIPCALL: 1,<ip>`.
+   */
+  L610_PDP_ACTIVE = 1,
+  /**
+   * `+MIPCALL: 2`: activation in progress.
+   */
+  L610_PDP_BUSY = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_pdp_state l610_pdp_state;
+#else
+typedef uint32_t l610_pdp_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What `l610_session_poll_event` reports.
+ */
+enum l610_event_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A command ended: `command` names it; take its outcome with `l610_session_take_outcome`.
+   */
+  L610_EVENT_COMMAND_DONE = 1,
+  /**
+   * `socket` changed state or received data (`l610_session_socket_state`,
+   * `l610_session_socket_read`).
+   */
+  L610_EVENT_SOCKET = 2,
+  /**
+   * `+MIPCALL: <ip>` or `+MIPCALL: 0`: the PDP context changed; `text` is the parameters.
+   */
+  L610_EVENT_PDP = 3,
+  /**
+   * A URC nothing consumed was queued (`l610_session_pop_urc`).
+   */
+  L610_EVENT_URC = 4,
+  /**
+   * The module restarted: echo is on again, its SSL settings, files and connections are gone.
+   */
+  L610_EVENT_RESET = 5,
+  /**
+   * The module's bytes broke framing and the session resynced; `text` says how.
+   */
+  L610_EVENT_FRAMING = 6,
+  /**
+   * A trace event (only with `trace` in the config): `direction` and `text` (escaped to
+   * printable ASCII, keys redacted).
+   */
+  L610_EVENT_TRACE = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_event_kind l610_event_kind;
+#else
+typedef uint32_t l610_event_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which way traced bytes went.
+ */
+enum l610_direction
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Host to module.
+   */
+  L610_TX = 0,
+  /**
+   * Module to host.
+   */
+  L610_RX = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_direction l610_direction;
+#else
+typedef uint32_t l610_direction;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Where a socket stands.
+ */
+enum l610_socket_state
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not in use.
+   */
+  L610_SOCKET_FREE = 0,
+  /**
+   * Waiting for the module's `+MIPOPEN` result.
+   */
+  L610_SOCKET_OPENING = 1,
+  /**
+   * Connected.
+   */
+  L610_SOCKET_OPEN = 2,
+  /**
+   * The open failed.
+   */
+  L610_SOCKET_FAILED = 3,
+  /**
+   * Closed: by `l610_socket_close`, by the peer, by the module's stack or by a restart.
+   * Data received before the close can still be read.
+   */
+  L610_SOCKET_CLOSED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_socket_state l610_socket_state;
+#else
+typedef uint32_t l610_socket_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How received socket data is delivered by the module (`AT+GTSET="IPRFMT",<n>`).
+ */
+enum l610_receive_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * IPRFMT 0, the module's default: hex text.
+   */
+  L610_RECEIVE_HEX = 0,
+  /**
+   * IPRFMT 1: raw bytes up to the line's end; not binary-safe (a CR or LF in the data ends
+   * it), for text protocols only.
+   */
+  L610_RECEIVE_RAW_LINE = 1,
+  /**
+   * IPRFMT 2: raw bytes read by length; binary-safe and half the bytes on the line.
+   */
+  L610_RECEIVE_RAW = 2,
+  /**
+   * IPRFMT 5, read mode: the module holds received bytes until asked; `l610_socket_recv`
+   * pulls them with `AT+MIPREAD` when the module announces them.
+   */
+  L610_RECEIVE_READ = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_receive_format l610_receive_format;
+#else
+typedef uint32_t l610_receive_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * `<file_type>` of `AT+GTSSLFILE`.
  */
 enum l610_file_type
@@ -386,6 +451,128 @@ typedef uint32_t l610_protocol;
 #endif // __cplusplus
 
 /**
+ * A registration domain: which of `AT+CREG`, `AT+CGREG`, `AT+CEREG`.
+ */
+enum l610_registration_domain
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `+CREG`: circuit switched.
+   */
+  L610_DOMAIN_CS = 0,
+  /**
+   * `+CGREG`: GPRS (packet, 2G/3G).
+   */
+  L610_DOMAIN_GPRS = 1,
+  /**
+   * `+CEREG`: EPS (LTE; where an L610 registers).
+   */
+  L610_DOMAIN_EPS = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_registration_domain l610_registration_domain;
+#else
+typedef uint32_t l610_registration_domain;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * `<stat>` of `+CREG` and friends (3GPP TS 27.007). Other numbers (SMS-only, emergency
+ * states) are passed on as they are.
+ */
+enum l610_registration_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * 0: not registered, not searching.
+   */
+  L610_REG_NOT_REGISTERED = 0,
+  /**
+   * 1: registered, home network.
+   */
+  L610_REG_HOME = 1,
+  /**
+   * 2: not registered, searching.
+   */
+  L610_REG_SEARCHING = 2,
+  /**
+   * 3: registration denied.
+   */
+  L610_REG_DENIED = 3,
+  /**
+   * 4: unknown (out of coverage?).
+   */
+  L610_REG_UNKNOWN = 4,
+  /**
+   * 5: registered, roaming.
+   */
+  L610_REG_ROAMING = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_registration_status l610_registration_status;
+#else
+typedef uint32_t l610_registration_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * One identity query.
+ */
+enum l610_identity_item
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `AT+CGMI`: `Fibocom`.
+   */
+  L610_ID_MANUFACTURER = 0,
+  /**
+   * `AT+CGMM`: `L610`.
+   */
+  L610_ID_MODEL = 1,
+  /**
+   * `AT+CGMR`: the firmware.
+   */
+  L610_ID_FIRMWARE = 2,
+  /**
+   * `AT+CGSN`: the IMEI.
+   */
+  L610_ID_IMEI = 3,
+  /**
+   * `AT+CIMI`: the SIM's IMSI (`L610_CME_ERROR` without a ready SIM).
+   */
+  L610_ID_IMSI = 4,
+  /**
+   * `AT+CCID`: the SIM card's ICCID (`L610_CME_ERROR` without a SIM).
+   */
+  L610_ID_ICCID = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum l610_identity_item l610_identity_item;
+#else
+typedef uint32_t l610_identity_item;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * One AT command, built and checked, not yet submitted.
+ *
+ * Ownership: made by `l610_command_new` or an `l610_cmd_*` builder; `l610_session_submit` takes
+ * it over (also when it fails); otherwise release it with `l610_command_free`. Thread safety:
+ * a plain value; use it from one thread at a time. Its `Debug`/trace never shows a payload that
+ * is a key.
+ */
+typedef struct l610_command l610_command;
+
+/**
  * A connected L610 module.
  *
  * Thread safety: thread-safe. One handle may be used from several threads at once; commands
@@ -399,6 +586,24 @@ typedef uint32_t l610_protocol;
  * Ownership: created by `l610_modem_open*`, released by `l610_modem_free`.
  */
 typedef struct l610_modem l610_modem;
+
+/**
+ * The information lines of a command that ended with `OK` (echo and final result removed).
+ *
+ * Ownership: from `l610_session_take_outcome`; release with `l610_response_free`. Thread
+ * safety: a plain value.
+ */
+typedef struct l610_response l610_response;
+
+/**
+ * One AT session with one module, driven by the caller.
+ *
+ * Thread safety: none needed, none given: use a session from one thread at a time (or under
+ * the caller's own lock). It never blocks and never calls back.
+ *
+ * Ownership: `l610_session_new`, `l610_session_free`.
+ */
+typedef struct l610_session l610_session;
 
 /**
  * A connected `+MIPOPEN` socket (TCP or TLS).
@@ -428,6 +633,24 @@ typedef struct l610_socket l610_socket;
  * keeps its own copy (`l610_modem_set_profile`), so the profile may be freed right after use.
  */
 typedef struct l610_tls_profile l610_tls_profile;
+
+/**
+ * How many files of each type the module holds (`AT+GTSSLFILE?`).
+ */
+typedef struct l610_file_counts {
+  /**
+   * CERTFILE count (0 or 1).
+   */
+  uint32_t cert;
+  /**
+   * KEYFILE count (0 or 1).
+   */
+  uint32_t key;
+  /**
+   * TRUSTFILE count (0 to 40).
+   */
+  uint32_t trust;
+} l610_file_counts;
 
 /**
  * A time as `+CCLK` carries it (years 2000–2099).
@@ -466,6 +689,287 @@ typedef struct l610_time {
    */
   int8_t zone_quarters;
 } l610_time;
+
+/**
+ * How `l610_modem_ping` pings. Initialise with `l610_ping_options_init`.
+ */
+typedef struct l610_ping_options {
+  /**
+   * Echo requests, 1–100 (default 4).
+   */
+  uint8_t count;
+  /**
+   * Payload bytes, 4–1500 (default 32).
+   */
+  uint16_t size;
+  /**
+   * Time to live, 1–255 (default 64).
+   */
+  uint8_t ttl;
+  /**
+   * How long to wait for each reply, 1000–60000 ms (default 5000).
+   */
+  uint32_t timeout_ms;
+} l610_ping_options;
+
+/**
+ * The answer to `AT+CREG?` (and `+CGREG?`, `+CEREG?`).
+ */
+typedef struct l610_registration {
+  /**
+   * The URC mode `<n>` in force (0 off, 1 status, 2 status and cell).
+   */
+  uint8_t reporting;
+  /**
+   * `<stat>`: an `l610_registration_status` value, or another number as sent.
+   */
+  uint32_t status;
+  /**
+   * Registered, at home or roaming.
+   */
+  bool registered;
+  /**
+   * Whether `area`, `cell` (and maybe `act`) are given (mode 2, registered).
+   */
+  bool has_location;
+  /**
+   * Location or tracking area code, hex as sent, NUL-terminated.
+   */
+  char area[16];
+  /**
+   * Cell id, hex as sent, NUL-terminated.
+   */
+  char cell[16];
+  /**
+   * Whether `act` is given.
+   */
+  bool has_act;
+  /**
+   * Access technology (7 = LTE).
+   */
+  uint8_t act;
+} l610_registration;
+
+/**
+ * `+CSQ: <rssi>,<ber>`.
+ */
+typedef struct l610_signal_quality {
+  /**
+   * 0–31, 99 not known.
+   */
+  uint8_t rssi;
+  /**
+   * Bit error rate class 0–7, 99 not known.
+   */
+  uint8_t ber;
+  /**
+   * Whether `dbm` is known (`rssi` is not 99).
+   */
+  bool has_dbm;
+  /**
+   * Received signal strength: -113 + 2 * rssi dBm.
+   */
+  int32_t dbm;
+} l610_signal_quality;
+
+/**
+ * The answer to `AT+COPS?`; the operator's name goes to a caller buffer.
+ */
+typedef struct l610_operator {
+  /**
+   * 0 automatic, 1 manual, 2 deregistered, 4 manual/automatic.
+   */
+  uint8_t mode;
+  /**
+   * Whether an operator is shown (then `format` and the name are given).
+   */
+  bool has_name;
+  /**
+   * 0 long name, 1 short name, 2 numeric (MCC MNC).
+   */
+  uint8_t format;
+  /**
+   * Whether `act` is given.
+   */
+  bool has_act;
+  /**
+   * Access technology (7 = LTE).
+   */
+  uint8_t act;
+} l610_operator;
+
+/**
+ * An IP address: `family` 4 (the first 4 bytes of `bytes`) or 6 (all 16), network order, as
+ * `inet_ntop` takes them.
+ */
+typedef struct l610_ip_address {
+  /**
+   * 4 or 6.
+   */
+  uint8_t family;
+  /**
+   * The address.
+   */
+  uint8_t bytes[16];
+} l610_ip_address;
+
+/**
+ * Timeouts and bounds of a session. Initialise with `l610_session_config_init`, then change
+ * what you need. Times are milliseconds; every size is a bound on what the module may make the
+ * session keep (exceeding it is a counted, typed condition, never an allocation).
+ */
+typedef struct l610_session_config {
+  /**
+   * Final result of an ordinary command: 5000.
+   */
+  uint32_t command_timeout_ms;
+  /**
+   * The `>` prompt of an upload or a send: 5000 (then ESC leaves data mode).
+   */
+  uint32_t prompt_timeout_ms;
+  /**
+   * After a timeout the line must be quiet this long before the next command: 150.
+   */
+  uint32_t quiet_period_ms;
+  /**
+   * ... but the drain never takes longer than this: 2000.
+   */
+  uint32_t drain_limit_ms;
+  /**
+   * A raw `+MIPRTCP` payload that gets no byte for this long is a framing error: 2000.
+   */
+  uint32_t payload_stall_ms;
+  /**
+   * Longest line: 65536.
+   */
+  size_t max_line;
+  /**
+   * Longest raw payload: 65536.
+   */
+  size_t max_payload;
+  /**
+   * Most response lines one command keeps: 256.
+   */
+  size_t max_response_lines;
+  /**
+   * Most response bytes one command keeps: 65536.
+   */
+  size_t max_response_bytes;
+  /**
+   * URCs kept: 256.
+   */
+  size_t urc_capacity;
+  /**
+   * Events kept: 4096.
+   */
+  size_t event_capacity;
+  /**
+   * Received bytes kept per socket: 1048576 (a firmware may want 8192).
+   */
+  size_t socket_buffer;
+  /**
+   * Commands waiting behind the one in flight: 64.
+   */
+  size_t max_queued;
+  /**
+   * Produce `L610_EVENT_TRACE` events: false.
+   */
+  bool trace;
+} l610_session_config;
+
+/**
+ * A socket slot of a session: the module's id and which use of it this is. A plain value;
+ * a stale one (its socket released) can neither read nor close the id's next connection.
+ */
+typedef struct l610_session_socket {
+  /**
+   * The module's socket id, 1–6.
+   */
+  uint8_t id;
+  /**
+   * Which use of the id this is.
+   */
+  uint32_t generation;
+} l610_session_socket;
+
+/**
+ * One event. `text` is NUL-terminated and owned by the session: valid until the next call on
+ * the session; never NULL (empty when the event has none).
+ */
+typedef struct l610_event {
+  /**
+   * What happened.
+   */
+  l610_event_kind kind;
+  /**
+   * `L610_EVENT_COMMAND_DONE`: the command's id.
+   */
+  uint64_t command;
+  /**
+   * `L610_EVENT_SOCKET`: the socket.
+   */
+  struct l610_session_socket socket;
+  /**
+   * `L610_EVENT_TRACE`: which way.
+   */
+  l610_direction direction;
+  /**
+   * `L610_EVENT_TRACE`: milliseconds of the caller's clock when it happened.
+   */
+  uint64_t at_ms;
+  /**
+   * `L610_EVENT_PDP`, `L610_EVENT_FRAMING`, `L610_EVENT_TRACE`: the text.
+   */
+  const char *text;
+} l610_event;
+
+/**
+ * Reads up to `len` bytes into `buf`, waiting at most `timeout_ms` for the first one.
+ *
+ * Return the number of bytes read (1 to `len`); 0 when nothing arrived within `timeout_ms` (the
+ * library calls again); a negative value when the transport is gone or failed (the modem then
+ * closes: every call fails with `L610_CLOSED`). Called only on the library's reader thread,
+ * with `timeout_ms` of about 50: returning later delays `l610_modem_free` by as much.
+ */
+typedef ptrdiff_t (*l610_read_callback)(void *user_data,
+                                        uint8_t *buf,
+                                        size_t len,
+                                        uint32_t timeout_ms);
+
+/**
+ * Writes up to `len` bytes of `buf` (`len` is at most 1024).
+ *
+ * Return the number of bytes written (1 to `len`; the library writes the rest with more
+ * calls); 0 when nothing could be written for now (the library tries again after a
+ * millisecond, for up to 10 s, then fails the command with `L610_IO_ERROR`); a negative value
+ * on failure (`L610_IO_ERROR`). Called on the threads that make calls on the modem, never two
+ * at once, but concurrently with the read callback (a full-duplex port is read and written at
+ * the same time).
+ */
+typedef ptrdiff_t (*l610_write_callback)(void *user_data, const uint8_t *buf, size_t len);
+
+/**
+ * The caller's transport for `l610_modem_open_io`.
+ *
+ * Both callbacks must not unwind (no C++ exceptions, no `longjmp`) and must not call any
+ * `l610_*` function on the same modem. `user_data` is passed to them as is; the library never
+ * dereferences or frees it, and never calls either callback after `l610_modem_shutdown` or
+ * `l610_modem_free` returns, so it may be released then.
+ */
+typedef struct l610_io {
+  /**
+   * Required.
+   */
+  l610_read_callback read;
+  /**
+   * Required.
+   */
+  l610_write_callback write;
+  /**
+   * Handed to both callbacks.
+   */
+  void *user_data;
+} l610_io;
 
 /**
  * Receives the trace of the serial line.
@@ -521,6 +1025,32 @@ typedef struct l610_modem_options {
 } l610_modem_options;
 
 /**
+ * What a ping run measured.
+ */
+typedef struct l610_ping_report {
+  /**
+   * The address the module pinged, NUL-terminated.
+   */
+  char ip[48];
+  /**
+   * Echo requests sent.
+   */
+  uint32_t sent;
+  /**
+   * Replies received.
+   */
+  uint32_t received;
+  /**
+   * Whether `average_ms` is known (something answered).
+   */
+  bool has_average;
+  /**
+   * The module's average round trip.
+   */
+  uint32_t average_ms;
+} l610_ping_report;
+
+/**
  * Options of `l610_modem_open_socket`. Initialise with `l610_open_options_init`.
  */
 typedef struct l610_open_options {
@@ -543,24 +1073,6 @@ typedef struct l610_open_options {
    */
   bool check_clock;
 } l610_open_options;
-
-/**
- * How many files of each type the module holds (`AT+GTSSLFILE?`).
- */
-typedef struct l610_file_counts {
-  /**
-   * CERTFILE count (0 or 1).
-   */
-  uint32_t cert;
-  /**
-   * KEYFILE count (0 or 1).
-   */
-  uint32_t key;
-  /**
-   * TRUSTFILE count (0 to 40).
-   */
-  uint32_t trust;
-} l610_file_counts;
 
 /**
  * What `AT+GTSSLFILE=?` reports.
@@ -589,6 +1101,614 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Release a command that was not submitted. NULL is a no-op.
+ */
+void l610_command_free(struct l610_command *command);
+
+/**
+ * Release a response. NULL is a no-op.
+ */
+void l610_response_free(struct l610_response *response);
+
+/**
+ * Any AT command: `line` with or without its leading `AT` (`"+CSQ"`, `"AT+CSQ"`, `""` for a
+ * bare `AT`). `expects` names the `+NAME` prefixes whose lines are the response, separated by
+ * `,` (NULL for none); lines without `+` always belong to it. `timeout_ms` 0 uses the session's
+ * command timeout. A line with a control character is refused (one command per command).
+ */
+l610_status l610_command_new(const char *line,
+                             const char *expects,
+                             uint32_t timeout_ms,
+                             struct l610_command **out_command);
+
+/**
+ * Wait `timeout_ms` (not 0) for this command's final result instead of the session's command
+ * timeout (e.g. 20000 for a file upload, 75000 for nothing: the `+MIPOPEN` URC is waited for
+ * apart).
+ */
+l610_status l610_command_set_timeout(struct l610_command *command, uint32_t timeout_ms);
+
+/**
+ * Copy the command line (e.g. `"AT+GTSSLMODE=1"`, without CR) into `buf`; buffer contract as
+ * `l610_status_text`. The payload is never shown.
+ */
+l610_status l610_command_line(const struct l610_command *command,
+                              char *buf,
+                              size_t len,
+                              size_t *written);
+
+/**
+ * The number of lines in a response.
+ */
+l610_status l610_response_line_count(const struct l610_response *response, size_t *out_count);
+
+/**
+ * Copy line `index` (from 0) of a response into `buf`; buffer contract as `l610_status_text`.
+ * `L610_INVALID_ARGUMENT` past the last line.
+ */
+l610_status l610_response_line(const struct l610_response *response,
+                               size_t index,
+                               char *buf,
+                               size_t len,
+                               size_t *written);
+
+/**
+ * `AT+GTSSLFILE="<type>",<len>`, `>`, then the file: `file_type` is an `l610_file_type`,
+ * `content` a PEM (or DER) of `len` bytes, checked and prepared as `l610_modem_load_file`
+ * does (the command is secret for a KEYFILE: never traced). It waits 20000 ms for its answer
+ * (uploads take seconds; `l610_command_set_timeout` changes it). The module holds at most one CERTFILE,
+ * one KEYFILE and 40 TRUSTFILEs; check `l610_cmd_file_counts_query` first.
+ */
+l610_status l610_cmd_load_file(uint32_t file_type,
+                               const uint8_t *content,
+                               size_t len,
+                               struct l610_command **out_command);
+
+/**
+ * `AT+GTSSLFILE?`: read the answer with `l610_parse_file_counts`.
+ */
+l610_status l610_cmd_file_counts_query(struct l610_command **out_command);
+
+/**
+ * How many files of each type the module holds, from the answer to `l610_cmd_file_counts_query`.
+ */
+l610_status l610_parse_file_counts(const struct l610_response *response,
+                                   struct l610_file_counts *out_counts);
+
+/**
+ * `AT+GTSSLMODE=<mode>`: `mode` is an `l610_verify_mode`.
+ */
+l610_status l610_cmd_set_verify_mode(uint32_t mode, struct l610_command **out_command);
+
+/**
+ * `AT+GTSSLMODE?`: read the answer with `l610_parse_verify_mode`.
+ */
+l610_status l610_cmd_verify_mode_query(struct l610_command **out_command);
+
+/**
+ * The verification mode, from the answer to `l610_cmd_verify_mode_query`.
+ */
+l610_status l610_parse_verify_mode(const struct l610_response *response,
+                                   l610_verify_mode *out_mode);
+
+/**
+ * `AT+GTSSLVER=<version>`: `version` is an `l610_ssl_version`.
+ */
+l610_status l610_cmd_set_ssl_version(uint32_t version, struct l610_command **out_command);
+
+/**
+ * `AT+GTSSLVER?`: read the answer with `l610_parse_ssl_version`.
+ */
+l610_status l610_cmd_ssl_version_query(struct l610_command **out_command);
+
+/**
+ * The SSL/TLS version, from the answer to `l610_cmd_ssl_version_query`.
+ */
+l610_status l610_parse_ssl_version(const struct l610_response *response,
+                                   l610_ssl_version *out_version);
+
+/**
+ * `AT+GTSSLCIPHER=<id>,<0|1>`: enable or disable one cipher suite (IDs of `l610_cipher_name`).
+ */
+l610_status l610_cmd_set_cipher(uint8_t id, bool enabled, struct l610_command **out_command);
+
+/**
+ * `AT+GTSSLCIPHER?`: read the answer with `l610_parse_enabled_ciphers`.
+ */
+l610_status l610_cmd_enabled_ciphers_query(struct l610_command **out_command);
+
+/**
+ * The enabled cipher IDs, from the answer to `l610_cmd_enabled_ciphers_query`, into
+ * `ids[0..cap]`; `*count` is the number (on `L610_BUFFER_TOO_SMALL` nothing is copied and
+ * `*count` is the number needed; 32 always suffice).
+ */
+l610_status l610_parse_enabled_ciphers(const struct l610_response *response,
+                                       uint8_t *ids,
+                                       size_t cap,
+                                       size_t *count);
+
+/**
+ * `AT+CCLK="yy/MM/dd,hh:mm:ss[±zz]"`; an impossible date is `L610_INVALID_ARGUMENT`.
+ */
+l610_status l610_cmd_set_clock(const struct l610_time *time, struct l610_command **out_command);
+
+/**
+ * `AT+CCLK=` with the time `unix_seconds` after 1970 in UTC (firmware that knows the time from
+ * NTP or a GPS sets the module clock from it: verification checks certificate dates against it).
+ */
+l610_status l610_cmd_set_clock_unix(int64_t unix_seconds, struct l610_command **out_command);
+
+/**
+ * `AT+CCLK?`: read the answer with `l610_parse_clock`.
+ */
+l610_status l610_cmd_clock_query(struct l610_command **out_command);
+
+/**
+ * The module time, from the answer to `l610_cmd_clock_query`.
+ */
+l610_status l610_parse_clock(const struct l610_response *response, struct l610_time *out_time);
+
+/**
+ * `AT+MIPCALL=1[,"apn"[,"user","pwd"]]` (arguments as `l610_modem_activate_pdp`). The module
+ * answers `OK`, then the IP arrives as an `L610_EVENT_PDP` event (`l610_session_pdp`); give the
+ * command a long timeout if the network is slow, and wait for the event apart.
+ */
+l610_status l610_cmd_activate_pdp(const char *apn,
+                                  const char *user,
+                                  const char *password,
+                                  struct l610_command **out_command);
+
+/**
+ * `AT+MIPCALL=0`: `OK`, then `+MIPCALL: 0` (an `L610_EVENT_PDP` event).
+ */
+l610_status l610_cmd_deactivate_pdp(struct l610_command **out_command);
+
+/**
+ * `AT+MIPCALL?`: read the answer with `l610_parse_pdp_status`.
+ */
+l610_status l610_cmd_pdp_status_query(struct l610_command **out_command);
+
+/**
+ * The PDP state and, when active, the IP into `ip_buf` (contract of `l610_status_text`; may be
+ * NULL with `ip_len` 0 and `written` NULL to skip it), from the answer to
+ * `l610_cmd_pdp_status_query`.
+ */
+l610_status l610_parse_pdp_status(const struct l610_response *response,
+                                  l610_pdp_state *out_state,
+                                  char *ip_buf,
+                                  size_t ip_len,
+                                  size_t *written);
+
+/**
+ * `AT+MIPOPEN?`: the free socket ids, read with `l610_parse_socket_ids`; hand them to
+ * `l610_session_reserve_socket`.
+ */
+l610_status l610_cmd_free_socket_ids_query(struct l610_command **out_command);
+
+/**
+ * `AT+MIPCLOSE?`: the open socket ids, read with `l610_parse_socket_ids`.
+ */
+l610_status l610_cmd_open_socket_ids_query(struct l610_command **out_command);
+
+/**
+ * The ids listed by `l610_cmd_free_socket_ids_query` or `l610_cmd_open_socket_ids_query`
+ * (which one is told by the response) into `ids[0..cap]`, `*count` their number (6 always
+ * suffice; on `L610_BUFFER_TOO_SMALL` nothing is copied).
+ */
+l610_status l610_parse_socket_ids(const struct l610_response *response,
+                                  uint8_t *ids,
+                                  size_t cap,
+                                  size_t *count);
+
+/**
+ * `AT+MIPOPEN=<id>,[<src>],"<host>",<port>,<protocol>`: `protocol` an `l610_protocol`,
+ * `source_port` 0 for any. Reserve `id` first (`l610_session_reserve_socket`); the module
+ * answers `OK`, and the result comes later as the socket's state (`L610_EVENT_SOCKET`, then
+ * `l610_session_socket_state`: `L610_SOCKET_OPEN` or `L610_SOCKET_FAILED`, up to ~65 s for
+ * TLS; a failed TLS open is explained by `l610_cmd_ssl_error_query`).
+ */
+l610_status l610_cmd_open_socket(uint8_t id,
+                                 uint32_t protocol,
+                                 const char *host,
+                                 uint16_t port,
+                                 uint16_t source_port,
+                                 struct l610_command **out_command);
+
+/**
+ * `AT+MIPSEND=<id>,<len>`, `>`, then `len` bytes of `data` (1 to `L610_MAX_SEND`, 2048; split
+ * longer data). Answered by `+MIPSEND` and `OK`.
+ */
+l610_status l610_cmd_send(uint8_t id,
+                          const uint8_t *data,
+                          size_t len,
+                          struct l610_command **out_command);
+
+/**
+ * `AT+MIPCLOSE=<id>`. Call `l610_session_begin_close` first (so the `+MIPCLOSE` that follows
+ * counts as this host's close), and `l610_session_release_socket` when done.
+ */
+l610_status l610_cmd_close_socket(uint8_t id, struct l610_command **out_command);
+
+/**
+ * `AT+GTSSLERR?`: why the last TLS open failed; read with `l610_parse_ssl_error`.
+ */
+l610_status l610_cmd_ssl_error_query(struct l610_command **out_command);
+
+/**
+ * The `+GTSSLERR` code (0, -1 ... -20; `l610_ssl_error_text` says what it means), from the
+ * answer to `l610_cmd_ssl_error_query`.
+ */
+l610_status l610_parse_ssl_error(const struct l610_response *response, int32_t *out_code);
+
+/**
+ * `AT+GTSET="IPRFMT",<n>`: `format` an `l610_receive_format`. The session switches its framing
+ * when the module answers `OK`.
+ */
+l610_status l610_cmd_set_receive_format(uint32_t format, struct l610_command **out_command);
+
+/**
+ * `ATE0` / `ATE1`.
+ */
+l610_status l610_cmd_set_echo(bool on, struct l610_command **out_command);
+
+/**
+ * `AT+CMEE=<mode>`: 0 plain `ERROR`, 1 numeric `+CME ERROR: <n>`, 2 verbose.
+ */
+l610_status l610_cmd_set_error_reporting(uint32_t mode, struct l610_command **out_command);
+
+/**
+ * Fill `*options` with the defaults (4 requests of 32 bytes, TTL 64, 5000 ms each).
+ */
+l610_status l610_ping_options_init(struct l610_ping_options *options);
+
+/**
+ * `AT+CPIN?`: read the answer with `l610_parse_sim_status`.
+ */
+l610_status l610_cmd_sim_status_query(struct l610_command **out_command);
+
+/**
+ * The SIM's state from the answer to `l610_cmd_sim_status_query` (arguments as
+ * `l610_modem_sim_status`).
+ */
+l610_status l610_parse_sim_status(const struct l610_response *response,
+                                  bool *out_ready,
+                                  char *buf,
+                                  size_t len,
+                                  size_t *written);
+
+/**
+ * `AT+CREG?`, `AT+CGREG?` or `AT+CEREG?`: read the answer with `l610_parse_registration` (the
+ * same `domain`).
+ */
+l610_status l610_cmd_registration_query(uint32_t domain_value, struct l610_command **out_command);
+
+/**
+ * The registration from the answer to `l610_cmd_registration_query`.
+ */
+l610_status l610_parse_registration(const struct l610_response *response,
+                                    uint32_t domain_value,
+                                    struct l610_registration *out_registration);
+
+/**
+ * `AT+CREG=<mode>` (and `+CGREG`, `+CEREG`); registration changes then come as URCs.
+ */
+l610_status l610_cmd_set_registration_reporting(uint32_t domain_value,
+                                                uint32_t mode,
+                                                struct l610_command **out_command);
+
+/**
+ * `AT+CSQ`: read the answer with `l610_parse_signal_quality`.
+ */
+l610_status l610_cmd_signal_quality_query(struct l610_command **out_command);
+
+/**
+ * The signal from the answer to `l610_cmd_signal_quality_query`.
+ */
+l610_status l610_parse_signal_quality(const struct l610_response *response,
+                                      struct l610_signal_quality *out_quality);
+
+/**
+ * `AT+COPS?`: read the answer with `l610_parse_operator_info`.
+ */
+l610_status l610_cmd_operator_query(struct l610_command **out_command);
+
+/**
+ * The operator from the answer to `l610_cmd_operator_query` (arguments as
+ * `l610_modem_operator_info`).
+ */
+l610_status l610_parse_operator_info(const struct l610_response *response,
+                                     struct l610_operator *out_operator,
+                                     char *name_buf,
+                                     size_t name_len,
+                                     size_t *written);
+
+/**
+ * `AT+CGATT?`: read the answer with `l610_parse_attached`.
+ */
+l610_status l610_cmd_attach_query(struct l610_command **out_command);
+
+/**
+ * Whether attached, from the answer to `l610_cmd_attach_query`.
+ */
+l610_status l610_parse_attached(const struct l610_response *response, bool *out_attached);
+
+/**
+ * `AT+CFUN?`: read the answer with `l610_parse_functionality`.
+ */
+l610_status l610_cmd_functionality_query(struct l610_command **out_command);
+
+/**
+ * `<fun>` from the answer to `l610_cmd_functionality_query`.
+ */
+l610_status l610_parse_functionality(const struct l610_response *response, uint8_t *out_fun);
+
+/**
+ * One identity query (`item`, an `l610_identity_item`): read the answer with
+ * `l610_parse_identity` (the same `item`).
+ */
+l610_status l610_cmd_identity_query(uint32_t item, struct l610_command **out_command);
+
+/**
+ * The identity value from the answer to `l610_cmd_identity_query`, into `buf` (contract of
+ * `l610_status_text`).
+ */
+l610_status l610_parse_identity(const struct l610_response *response,
+                                uint32_t item,
+                                char *buf,
+                                size_t len,
+                                size_t *written);
+
+/**
+ * `AT+MIPDNS="<host>"` (needs the PDP context): read the answer with `l610_parse_resolve`.
+ */
+l610_status l610_cmd_resolve(const char *host, struct l610_command **out_command);
+
+/**
+ * The addresses from the answer to `l610_cmd_resolve` (list contract as `l610_modem_resolve`).
+ * `L610_NOT_AVAILABLE` when the answer held no `+MIPDNS` line: some firmware sends it after
+ * `OK`, as a URC (`l610_session_pop_urc`).
+ */
+l610_status l610_parse_resolve(const struct l610_response *response,
+                               struct l610_ip_address *items,
+                               size_t cap,
+                               size_t *count);
+
+/**
+ * `AT+MPING=1,"<host>",...` (`options` NULL for the defaults): `OK`, then one `+MPING` URC per
+ * reply and `+MPINGSTAT` at the end (`l610_session_pop_urc`).
+ */
+l610_status l610_cmd_ping(const char *host,
+                          const struct l610_ping_options *options,
+                          struct l610_command **out_command);
+
+/**
+ * Fill `*config` with the defaults. Thread-safe.
+ */
+l610_status l610_session_config_init(struct l610_session_config *config);
+
+/**
+ * A new session (`config` NULL for the defaults; it is copied). Its clock starts wherever the
+ * caller's does: every `now_ms` is milliseconds of one monotonic clock of the caller's choosing
+ * (a tick counter, `CLOCK_MONOTONIC`), never going back. The module is assumed freshly booted
+ * (echo on); sending `AT` first (`l610_command_new("", ...)`) syncs a line with garbage on it.
+ */
+l610_status l610_session_new(const struct l610_session_config *config,
+                             struct l610_session **out_session);
+
+/**
+ * Release a session. NULL is a no-op.
+ */
+void l610_session_free(struct l610_session *session);
+
+/**
+ * Queue `command` (always taken over, also on failure: do not use or free it afterwards) and
+ * write its id to `*out_id`. Its line goes out through `l610_session_poll_transmit` when every
+ * command before it has ended and the line is quiet. `L610_INVALID_ARGUMENT` for a line with a
+ * control character, `L610_LIMIT_REACHED` when `max_queued` commands wait, `L610_CLOSED` after
+ * `l610_session_close`.
+ */
+l610_status l610_session_submit(struct l610_session *session,
+                                struct l610_command *command,
+                                uint64_t now_ms,
+                                uint64_t *out_id);
+
+/**
+ * Give up on a command: a queued one is dropped unsent, the one in flight is abandoned (ESC if
+ * it still waits for its prompt) and the line drained. Its outcome becomes `L610_CANCELLED`
+ * unless it already ended. An unknown id is ignored.
+ */
+l610_status l610_session_cancel(struct l610_session *session, uint64_t id, uint64_t now_ms);
+
+/**
+ * How a command ended, once: `L610_OK` with its response lines in `*out_response` (the caller
+ * owns it; `out_response` may be NULL to drop them), or the failure as a status —
+ * `L610_AT_ERROR` (`ERROR`), `L610_CME_ERROR` (`l610_session_last_cme_code`),
+ * `L610_MODULE_RESET`, `L610_TIMEOUT`, `L610_UNEXPECTED_RESPONSE` (more lines than the session
+ * keeps), `L610_CANCELLED`, `L610_CLOSED` — with words in `l610_session_last_error`.
+ * `L610_NOT_AVAILABLE` while the command is pending, and for an id whose outcome was taken.
+ */
+l610_status l610_session_take_outcome(struct l610_session *session,
+                                      uint64_t id,
+                                      struct l610_response **out_response);
+
+/**
+ * The bytes the module must be sent next, if any: `*out_bytes` and `*out_len` (0 and NULL
+ * when there is nothing). The bytes stay valid until the next call on the session. Write what
+ * you can, then report it with `l610_session_transmitted`.
+ */
+l610_status l610_session_poll_transmit(struct l610_session *session,
+                                       const uint8_t **out_bytes,
+                                       size_t *out_len);
+
+/**
+ * `n` bytes of `l610_session_poll_transmit` were written to the port.
+ */
+l610_status l610_session_transmitted(struct l610_session *session, size_t n);
+
+/**
+ * Bytes read from the port, in any split (`len` 0 just lets time pass).
+ */
+l610_status l610_session_handle_input(struct l610_session *session,
+                                      const uint8_t *bytes,
+                                      size_t len,
+                                      uint64_t now_ms);
+
+/**
+ * When `l610_session_handle_timeout` must be called next, in milliseconds of the caller's
+ * clock (it may be in the past: call it now). `L610_NOT_AVAILABLE` when nothing waits on
+ * time.
+ */
+l610_status l610_session_poll_timeout(struct l610_session *session, uint64_t *out_ms);
+
+/**
+ * The caller's clock reads `now_ms`: fire whatever is due (timeouts, the end of a drain, a
+ * stalled payload).
+ */
+l610_status l610_session_handle_timeout(struct l610_session *session, uint64_t now_ms);
+
+/**
+ * The next event into `*out_event`, oldest first; `L610_NOT_AVAILABLE` when there is none.
+ */
+l610_status l610_session_poll_event(struct l610_session *session, struct l610_event *out_event);
+
+/**
+ * The next queued URC that no part of the session consumed (`+SIM READY`, a registration
+ * change, ...), described for a log, into `buf` (contract of `l610_status_text`; on
+ * `L610_BUFFER_TOO_SMALL` the URC is consumed all the same). `L610_NOT_AVAILABLE` when none.
+ */
+l610_status l610_session_pop_urc(struct l610_session *session,
+                                 char *buf,
+                                 size_t len,
+                                 size_t *written);
+
+/**
+ * The PDP context as the URCs left it: `*out_events` counts the `+MIPCALL` URCs seen (a change
+ * of it means a new state), `buf` gets the last one's parameters (the IP, or `"0"`; empty
+ * before the first or after a module restart). Buffer contract as `l610_status_text`.
+ */
+l610_status l610_session_pdp(struct l610_session *session,
+                             uint64_t *out_events,
+                             char *buf,
+                             size_t len,
+                             size_t *written);
+
+/**
+ * The transport is gone (or the program is done): every pending command ends with
+ * `L610_CLOSED`, every socket closes, later submits are refused. `why` (may be NULL) is kept
+ * for the error texts.
+ */
+l610_status l610_session_close(struct l610_session *session, const char *why);
+
+/**
+ * Reserve a socket slot for a new connection: the first of `free_ids[0..count]` (what
+ * `AT+MIPOPEN?` listed, `l610_parse_socket_ids`) that no slot of this session holds. The slot
+ * starts as `L610_SOCKET_OPENING`; submit `l610_cmd_open_socket` with its id next.
+ * `L610_LIMIT_REACHED` when none is free.
+ */
+l610_status l610_session_reserve_socket(struct l610_session *session,
+                                        const uint8_t *free_ids,
+                                        size_t count,
+                                        struct l610_session_socket *out_socket);
+
+/**
+ * Where a socket stands: `L610_SOCKET_OPENING` until the module's `+MIPOPEN` result, then
+ * `L610_SOCKET_OPEN` or `L610_SOCKET_FAILED`; `L610_SOCKET_CLOSED` once closed by anyone (the
+ * data received before can still be read); `L610_SOCKET_FREE` once released (a stale slot).
+ */
+l610_status l610_session_socket_state(struct l610_session *session,
+                                      struct l610_session_socket socket,
+                                      l610_socket_state *out_state);
+
+/**
+ * Copy received bytes of `socket` into `buf` (at most `len`), their number to `*out_read`.
+ * `L610_OK` with 0 bytes (and `len` > 0) is the end of the stream: only a close by the other
+ * side is one. `L610_WOULD_BLOCK` when nothing is buffered and the socket is open;
+ * `L610_OVERFLOW` once where bytes were lost (reading goes on after the gap); `L610_CLOSED` or
+ * `L610_MODULE_RESET` when the connection ended otherwise, after the data received before it
+ * has been read.
+ */
+l610_status l610_session_socket_read(struct l610_session *session,
+                                     struct l610_session_socket socket,
+                                     uint8_t *buf,
+                                     size_t len,
+                                     size_t *out_read);
+
+/**
+ * Bytes received for `socket` and not yet read.
+ */
+l610_status l610_session_socket_buffered(struct l610_session *session,
+                                         struct l610_session_socket socket,
+                                         size_t *out_len);
+
+/**
+ * The host is about to close `socket`: `*out_still_open` says whether the module still has
+ * the connection (then submit `l610_cmd_close_socket`; the `+MIPCLOSE` that follows is this
+ * host's).
+ */
+l610_status l610_session_begin_close(struct l610_session *session,
+                                     struct l610_session_socket socket,
+                                     bool *out_still_open);
+
+/**
+ * The connection of `socket` is gone although no URC said so (e.g. its open timed out and
+ * `AT+MIPCLOSE` was sent).
+ */
+l610_status l610_session_mark_socket_closed(struct l610_session *session,
+                                            struct l610_session_socket socket);
+
+/**
+ * Done with `socket`: its id may serve another connection. `L610_CLOSED` for a stale slot.
+ */
+l610_status l610_session_release_socket(struct l610_session *session,
+                                        struct l610_session_socket socket);
+
+/**
+ * Copy the message of the last failed call on this session (an outcome included) into `buf`.
+ * Buffer contract as `l610_status_text`.
+ */
+l610_status l610_session_last_error(struct l610_session *session,
+                                    char *buf,
+                                    size_t len,
+                                    size_t *written);
+
+/**
+ * The numeric code of the last `L610_CME_ERROR` outcome on this session;
+ * `L610_NOT_AVAILABLE` when the last failure was something else.
+ */
+l610_status l610_session_last_cme_code(struct l610_session *session, uint16_t *out_code);
+
+/**
+ * Copy a short English description of `status` (e.g. `"timeout"`) into `buf`.
+ *
+ * `buf` holds `len` bytes and receives NUL-terminated text; `*written` receives its length
+ * without the NUL. If the text does not fit, returns `L610_BUFFER_TOO_SMALL`, writes as much as
+ * fits (NUL-terminated, when `len > 0`) and sets `*written` to the full length, so a buffer of
+ * `*written + 1` bytes will do; `buf` may be NULL when `len` is 0 to ask for the length.
+ * An unknown status number gets the text `"unknown status"`. Thread-safe.
+ */
+l610_status l610_status_text(uint32_t status, char *buf, size_t len, size_t *written);
+
+/**
+ * The manual's meaning of a `+GTSSLERR` code, e.g. -11. Buffer contract as `l610_status_text`.
+ * No module involved; thread-safe.
+ */
+l610_status l610_ssl_error_text(int32_t code, char *buf, size_t len, size_t *written);
+
+/**
+ * The manual's name of cipher suite `id` (1–31), e.g.
+ * `"TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384"`. `L610_INVALID_ARGUMENT` for other IDs. Buffer
+ * contract as `l610_status_text`. Thread-safe.
+ */
+l610_status l610_cipher_name(uint8_t id, char *buf, size_t len, size_t *written);
+
+/**
+ * The ID of a cipher suite given by ID (`"5"`), the manual's name, or the IANA name
+ * (case-insensitive, `-` or `_`, `TLS` prefix optional). `L610_INVALID_ARGUMENT` if unknown.
+ * Thread-safe.
+ */
+l610_status l610_cipher_from_name(const char *name, uint8_t *out_id);
+
+/**
  * NUL-terminated version of the library, e.g. `"0.1.0"`: compare with `L610_VERSION` to catch a
  * header that does not match the library linked at run time. Never NULL; static, do not free.
  */
@@ -613,6 +1733,38 @@ l610_status l610_modem_set_clock_from_host(const struct l610_modem *modem,
                                            struct l610_time *out_time);
 
 /**
+ * Open a modem over the caller's own transport: `io->read` and `io->write` (both required)
+ * move the bytes, the library runs its reader thread over them as over a serial port. `io` is
+ * copied; `options` may be NULL for the defaults. On success the caller owns `*out_modem`; on
+ * failure `l610_last_error` says why. See `l610_io` for when the callbacks run; none runs
+ * after `l610_modem_shutdown` or `l610_modem_free` returns.
+ */
+l610_status l610_modem_open_io(const struct l610_io *io,
+                               const struct l610_modem_options *options,
+                               struct l610_modem **out_modem);
+
+/**
+ * Open a modem over a file descriptor the caller has already opened and configured (a tty
+ * with its baud rate and raw mode set, a pty, a socket, a CMUX channel's device). The library
+ * works on a duplicate (`F_DUPFD_CLOEXEC`), closed by `l610_modem_free`; the caller keeps
+ * `fd` and may close it at any time. Blocking and non-blocking descriptors both work; the
+ * port's settings are not changed. `options` may be NULL. On failure `l610_last_error` says
+ * why.
+ */
+l610_status l610_modem_open_fd(int32_t fd,
+                               const struct l610_modem_options *options,
+                               struct l610_modem **out_modem);
+
+/**
+ * Copy why the last failed call **on the calling thread** that has no handle to keep its error
+ * failed: `l610_modem_open*` (e.g. `"serial port /dev/ttyUSB9: No such file or directory"`),
+ * the `l610_cmd_*` builders and the `l610_parse_*` parsers. Empty text when the last such call
+ * succeeded. Kept per thread, like `errno` (in the `no_std` `libl610_nostd.a`: one for the
+ * program). Buffer contract as `l610_status_text`; reading it does not clear it.
+ */
+l610_status l610_last_error(char *buf, size_t len, size_t *written);
+
+/**
  * Fill `*options` with the defaults. Thread-safe.
  */
 l610_status l610_modem_options_init(struct l610_modem_options *options);
@@ -620,8 +1772,8 @@ l610_status l610_modem_options_init(struct l610_modem_options *options);
 /**
  * Open the serial port at `path` (e.g. `"/dev/ttyUSB0"`) at `baud` (e.g. 115200, 8N1) with the
  * default options, and check that the module answers. On success `*out_modem` receives a new
- * handle that the caller owns and releases with `l610_modem_free`. No handle exists on failure,
- * so there is no last error to read: the status says what kind of failure it was.
+ * handle that the caller owns and releases with `l610_modem_free`. No handle exists on failure:
+ * the status says what kind of failure it was, `l610_last_error` why.
  */
 l610_status l610_modem_open(const char *path, uint32_t baud, struct l610_modem **out_modem);
 
@@ -645,15 +1797,31 @@ l610_status l610_modem_open_with_trace(const char *path,
                                        struct l610_modem **out_modem);
 
 /**
- * Close the port, stop the reader thread and release the handle: no trace callback runs after
- * this returns, even while sockets of this modem are still alive. NULL is a no-op.
+ * Close the port, stop the reader thread and release the handle: no callback (trace, or the
+ * `l610_io` read and write of `l610_modem_open_io`) runs after this returns, even while sockets
+ * of this modem are still alive. NULL is a no-op.
  *
  * Sockets of this modem may be freed before or after. Afterwards every call on them fails with
  * `L610_CLOSED` (a `l610_socket_recv` blocked in another thread returns at once with it), and
  * `l610_socket_close` and `l610_socket_free` remain valid. The modem handle itself must not be
- * in use by another thread.
+ * in use by another thread: to end calls that other threads are still making, call
+ * `l610_modem_shutdown` first, then free the handle once they have returned.
  */
 void l610_modem_free(struct l610_modem *modem);
+
+/**
+ * End the session from any thread, while other threads are still using this modem and its
+ * sockets: every call in progress on them (a `l610_socket_recv` without a timeout included)
+ * returns `L610_CLOSED` at once, later calls fail with `L610_CLOSED`, the port (or the caller's
+ * transport: no `l610_io` callback and no trace callback runs after this returns) is let go,
+ * and `l610_socket_close`, `l610_socket_free` and `l610_modem_free` then return at once.
+ *
+ * Unlike `l610_modem_free`, the handle stays valid: free it once the other threads are done
+ * with it. Calling it twice is harmless. NULL is `L610_NULL_ARGUMENT`. Thread-safe. Not for a
+ * signal handler (it takes locks and joins the reader thread): use `l610_modem_interrupt`
+ * there.
+ */
+l610_status l610_modem_shutdown(const struct l610_modem *modem);
 
 /**
  * Interrupt every blocking call in progress on this modem and on its sockets, in any thread:
@@ -728,6 +1896,103 @@ l610_status l610_modem_set_receive_format(const struct l610_modem *modem, uint32
  */
 l610_status l610_modem_receive_format(const struct l610_modem *modem,
                                       l610_receive_format *out_format);
+
+/**
+ * `AT+CPIN?`: `*out_ready` says whether the SIM is ready; its state in the module's words
+ * (`"READY"`, `"SIM PIN"`, ...) goes to `buf` (contract of `l610_status_text`; `buf` NULL with
+ * `len` 0 and `written` NULL skips it).
+ */
+l610_status l610_modem_sim_status(const struct l610_modem *modem,
+                                  bool *out_ready,
+                                  char *buf,
+                                  size_t len,
+                                  size_t *written);
+
+/**
+ * `AT+CREG?`, `AT+CGREG?` or `AT+CEREG?` (`domain`, an `l610_registration_domain`). An L610
+ * registers on `L610_DOMAIN_EPS`.
+ */
+l610_status l610_modem_registration(const struct l610_modem *modem,
+                                    uint32_t domain_value,
+                                    struct l610_registration *out_registration);
+
+/**
+ * `AT+CREG=<mode>` (and `+CGREG`, `+CEREG`): 0 no URCs, 1 status changes, 2 status and cell.
+ * Lost at a module restart.
+ */
+l610_status l610_modem_set_registration_reporting(const struct l610_modem *modem,
+                                                  uint32_t domain_value,
+                                                  uint32_t mode);
+
+/**
+ * Registered, at home or roaming, in the EPS or GPRS domain: what to wait for before
+ * `l610_modem_activate_pdp`.
+ */
+l610_status l610_modem_is_registered(const struct l610_modem *modem, bool *out_registered);
+
+/**
+ * `AT+CSQ`: signal strength and bit error rate.
+ */
+l610_status l610_modem_signal_quality(const struct l610_modem *modem,
+                                      struct l610_signal_quality *out_quality);
+
+/**
+ * `AT+COPS?`, typed; the operator's name (empty when none is shown) goes to `name_buf`
+ * (contract of `l610_status_text`; NULL, 0, NULL skips it).
+ */
+l610_status l610_modem_operator_info(const struct l610_modem *modem,
+                                     struct l610_operator *out_operator,
+                                     char *name_buf,
+                                     size_t name_len,
+                                     size_t *written);
+
+/**
+ * `AT+CGATT?`: attached to the packet domain.
+ */
+l610_status l610_modem_attached(const struct l610_modem *modem, bool *out_attached);
+
+/**
+ * `AT+CFUN?`: 1 full functionality, 0 minimum, 4 radio off.
+ */
+l610_status l610_modem_functionality(const struct l610_modem *modem, uint8_t *out_fun);
+
+/**
+ * One identity query (`item`, an `l610_identity_item`) into `buf` (contract of
+ * `l610_status_text`; 64 bytes always suffice).
+ */
+l610_status l610_modem_identity(const struct l610_modem *modem,
+                                uint32_t item,
+                                char *buf,
+                                size_t len,
+                                size_t *written);
+
+/**
+ * `AT+MIPDNS="<host>"`: the module resolves `host` over its PDP context (which must be
+ * active: `L610_CME_ERROR` otherwise; an unknown name is `L610_AT_ERROR`). The addresses go to
+ * `items[0..cap]`, their number to `*count` (on `L610_BUFFER_TOO_SMALL` nothing is copied and
+ * `*count` is the number needed; 8 always suffice).
+ */
+l610_status l610_modem_resolve(const struct l610_modem *modem,
+                               const char *host,
+                               struct l610_ip_address *items,
+                               size_t cap,
+                               size_t *count);
+
+/**
+ * `AT+MPING=1,"<host>",...`: ping from the module and wait for the run to end (at most
+ * `count * (timeout + 1 s)` and a margin). Needs the PDP context. `options` NULL uses the
+ * defaults; values out of the module's range are `L610_INVALID_ARGUMENT` and nothing is sent.
+ * The round trip of each reply goes to `replies_ms[0..cap]` and their number to `*count`
+ * (`replies_ms` NULL with `cap` 0 and `count` NULL skips them; on `L610_BUFFER_TOO_SMALL`
+ * `*out_report` is written, the replies are not).
+ */
+l610_status l610_modem_ping(const struct l610_modem *modem,
+                            const char *host,
+                            const struct l610_ping_options *options,
+                            struct l610_ping_report *out_report,
+                            uint32_t *replies_ms,
+                            size_t cap,
+                            size_t *count);
 
 /**
  * `AT+MIPCALL=1[,"apn"[,"user","pwd"]]`, then wait (up to the PDP timeout) for the module's IP,
@@ -1031,37 +2296,6 @@ l610_status l610_modem_ssl_error(const struct l610_modem *modem, int32_t *out_co
  * `AT+GTSSLERR` (the execute form; same answer as `l610_modem_ssl_error`).
  */
 l610_status l610_modem_ssl_error_exec(const struct l610_modem *modem, int32_t *out_code);
-
-/**
- * The manual's meaning of a `+GTSSLERR` code, e.g. -11. Buffer contract as `l610_status_text`.
- * No module involved; thread-safe.
- */
-l610_status l610_ssl_error_text(int32_t code, char *buf, size_t len, size_t *written);
-
-/**
- * The manual's name of cipher suite `id` (1–31), e.g.
- * `"TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384"`. `L610_INVALID_ARGUMENT` for other IDs. Buffer
- * contract as `l610_status_text`. Thread-safe.
- */
-l610_status l610_cipher_name(uint8_t id, char *buf, size_t len, size_t *written);
-
-/**
- * The ID of a cipher suite given by ID (`"5"`), the manual's name, or the IANA name
- * (case-insensitive, `-` or `_`, `TLS` prefix optional). `L610_INVALID_ARGUMENT` if unknown.
- * Thread-safe.
- */
-l610_status l610_cipher_from_name(const char *name, uint8_t *out_id);
-
-/**
- * Copy a short English description of `status` (e.g. `"timeout"`) into `buf`.
- *
- * `buf` holds `len` bytes and receives NUL-terminated text; `*written` receives its length
- * without the NUL. If the text does not fit, returns `L610_BUFFER_TOO_SMALL`, writes as much as
- * fits (NUL-terminated, when `len > 0`) and sets `*written` to the full length, so a buffer of
- * `*written + 1` bytes will do; `buf` may be NULL when `len` is 0 to ask for the length.
- * An unknown status number gets the text `"unknown status"`. Thread-safe.
- */
-l610_status l610_status_text(uint32_t status, char *buf, size_t len, size_t *written);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -3,7 +3,9 @@
 # Debian machine (or CI) gets it and a set-up machine pays nothing:
 #   - openssl CLI (the tests' TLS server, `openssl s_server`, and certificate making)
 #   - libssl-dev + pkg-config (the virtual L610's TLS, openssl crate)
-#   - valgrind (the C suite), g++ (the C++ header check)
+#   - valgrind (the C suite), g++ (the C++ header check), cmake (the C suite's CMake consumer of
+#     the installed package)
+#   - ser2net (core/tests/ser2net.rs: the module served over TCP the way racks of modems are)
 #   - cargo-fuzz, from crates.io, where a nightly toolchain is installed (fuzz/run.sh; without
 #     either the fuzzing step says why and skips)
 # Python tools (maturin, pytest, mypy, pyserial, nbclient, matplotlib) go into python/.venv via
@@ -18,6 +20,10 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 pkg-config --exists openssl 2>/dev/null || need+=(libssl-dev)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v g++ >/dev/null || need+=(g++)
+command -v cmake >/dev/null || need+=(cmake)
+command -v readelf >/dev/null || need+=(binutils)
+# /usr/sbin is not on every user's PATH.
+command -v ser2net >/dev/null || [ -x /usr/sbin/ser2net ] || need+=(ser2net)
 command -v cc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
 command -v perl >/dev/null || need+=(perl)

@@ -1,67 +1,97 @@
-//! The plumbing every exported function shares: the panic boundary, NULL checks, C strings,
-//! buffers, and the failure type that becomes an `l610_status`.
+//! The plumbing every exported function shares: NULL checks, C strings, buffers, and the
+//! failure type that becomes an `l610_status`.
+//!
+//! Shared with the `no_std` library (`capi-proto/`): `core` and `alloc` only. The panic
+//! boundary (`ffi_boundary!`) is each library's own (`catch_unwind` here in `lib.rs`, nothing
+//! to catch with `panic = "abort"` there), and so is the error of calls without a handle
+//! (`last_error.rs`).
 
-use std::ffi::{c_char, CStr};
-use std::time::Duration;
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use core::ffi::{c_char, CStr};
+use core::time::Duration;
 
 use crate::status::l610_status;
-
-/// Run an exported function's body inside `catch_unwind`: a panic becomes `L610_PANIC` (for
-/// functions returning `l610_status`) or is swallowed (for `void` ones), never an unwind into C.
-macro_rules! ffi_boundary {
-    ($body:block) => {
-        match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| $body)) {
-            Ok(status) => status,
-            Err(_) => $crate::status::l610_status::L610_PANIC,
-        }
-    };
-    (void $body:block) => {
-        let _ = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| $body));
-    };
-}
 
 /// Why a call failed, before it is turned into a status (and, on a handle, into its last error).
 #[derive(Debug)]
 pub(crate) enum Fail {
-    /// The driver's error.
-    Driver(driver::Error),
+    /// A failure with its status and words (the driver's errors become this, `driver_error.rs`).
+    Status(Box<Failure>),
     /// A required pointer was NULL: the argument's name.
     Null(&'static str),
     /// The caller's buffer was too small; what fits was written as documented.
     TooSmall,
     /// The requested detail does not exist.
     NotAvailable(&'static str),
+    /// Nothing to read yet (the thread-free session never waits).
+    WouldBlock,
 }
 
 impl Fail {
+    /// The message a handle (or the thread, for calls without one) keeps.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Fail::Status(f) => f.message.clone(),
+            Fail::Null(name) => format!("argument {name} is NULL"),
+            Fail::TooSmall => "buffer too small".into(),
+            Fail::NotAvailable(what) => (*what).into(),
+            Fail::WouldBlock => "nothing received yet".into(),
+        }
+    }
+
     pub(crate) fn status(&self) -> l610_status {
         match self {
-            Fail::Driver(e) => l610_status::from_kind(e.kind()),
+            Fail::Status(f) => f.status,
             Fail::Null(_) => l610_status::L610_NULL_ARGUMENT,
             Fail::TooSmall => l610_status::L610_BUFFER_TOO_SMALL,
             Fail::NotAvailable(_) => l610_status::L610_NOT_AVAILABLE,
+            Fail::WouldBlock => l610_status::L610_WOULD_BLOCK,
         }
     }
 }
 
-impl From<driver::Error> for Fail {
-    fn from(e: driver::Error) -> Self {
-        Fail::Driver(e)
-    }
+/// A failure's status, its message, and the module's codes when it had any.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) status: l610_status,
+    pub(crate) message: String,
+    /// `+CME ERROR: <n>`.
+    pub(crate) cme: Option<u16>,
+    /// `+GTSSLERR` code and the diagnosis of a failed TLS open (only the threaded API, which
+    /// the no_std library has not, produces and reads it).
+    #[allow(dead_code)]
+    pub(crate) ssl: Option<(i32, String)>,
+}
+
+/// A failure with a status and a message.
+pub(crate) fn fail(status: l610_status, message: impl Into<String>) -> Fail {
+    Fail::Status(Box::new(Failure {
+        status,
+        message: message.into(),
+        cme: None,
+        ssl: None,
+    }))
 }
 
 /// A value refused by the tables of `l610-proto` (an ID, a type, a mode the caller passed):
 /// `L610_INVALID_ARGUMENT`, like the driver's own refusals.
-impl From<driver::proto::ValueError> for Fail {
-    fn from(e: driver::proto::ValueError) -> Self {
-        Fail::Driver(e.into())
+impl From<l610_proto::ValueError> for Fail {
+    fn from(e: l610_proto::ValueError) -> Self {
+        invalid(e.0)
     }
 }
 
 pub(crate) type FfiResult<T = ()> = Result<T, Fail>;
 
+/// `L610_INVALID_ARGUMENT`, worded as the driver words it.
 pub(crate) fn invalid(msg: impl Into<String>) -> Fail {
-    Fail::Driver(driver::Error::InvalidArgument(msg.into()))
+    let msg: String = msg.into();
+    fail(
+        l610_status::L610_INVALID_ARGUMENT,
+        format!("invalid argument: {msg}"),
+    )
 }
 
 /// A shared reference from a handle pointer.
@@ -146,7 +176,7 @@ pub(crate) unsafe fn bytes_arg<'a, T>(
         return Err(Fail::Null(name));
     }
     // SAFETY: the caller's contract.
-    Ok(unsafe { std::slice::from_raw_parts(p, len) })
+    Ok(unsafe { core::slice::from_raw_parts(p, len) })
 }
 
 /// A writable byte slice; NULL is allowed only with length 0.
@@ -165,7 +195,7 @@ pub(crate) unsafe fn buf_arg<'a, T>(
         return Err(Fail::Null(name));
     }
     // SAFETY: the caller's contract.
-    Ok(unsafe { std::slice::from_raw_parts_mut(p, len) })
+    Ok(unsafe { core::slice::from_raw_parts_mut(p, len) })
 }
 
 /// Copy `text` into a caller's buffer, NUL-terminated (see `l610_status_text` for the contract:

@@ -13,32 +13,58 @@
 // Exported functions check their pointers themselves; they are `unsafe` for C's sake.
 #![allow(clippy::missing_safety_doc)]
 
-#[macro_use]
+extern crate alloc;
+
+/// Run an exported function's body inside `catch_unwind`: a panic becomes `L610_PANIC` (for
+/// functions returning `l610_status`) or is swallowed (for `void` ones), never an unwind into C.
+/// (The `no_std` library is built with `panic = "abort"`: its `ffi_boundary!` only runs the
+/// body.)
+macro_rules! ffi_boundary {
+    ($body:block) => {
+        match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| $body)) {
+            Ok(status) => status,
+            Err(_) => $crate::status::l610_status::L610_PANIC,
+        }
+    };
+    (void $body:block) => {
+        let _ = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| $body));
+    };
+}
+
+// Shared with the no_std libl610_nostd.a (capi-proto/): core, alloc and l610-proto only.
+mod command;
 mod ffi;
+mod network_cmd;
+mod session;
+mod status;
+mod values;
+
+// libl610 only: the threaded API over the std driver.
 mod clock;
+mod driver_error;
+mod io;
+mod last_error;
 mod modem;
+mod network;
 mod pdp;
 mod profile;
 mod socket;
 mod ssl;
-mod status;
 
 pub use clock::*;
+pub use command::*;
+pub use io::*;
+pub use last_error::*;
 pub use modem::*;
+pub use network::*;
+pub use network_cmd::*;
 pub use pdp::*;
 pub use profile::*;
+pub use session::*;
 pub use socket::*;
 pub use ssl::*;
 pub use status::*;
-
-use std::ffi::c_char;
-
-/// NUL-terminated version of the library, e.g. `"0.1.0"`: compare with `L610_VERSION` to catch a
-/// header that does not match the library linked at run time. Never NULL; static, do not free.
-#[no_mangle]
-pub extern "C" fn l610_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
-}
+pub use values::*;
 
 #[cfg(test)]
 mod tests {

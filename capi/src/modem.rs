@@ -11,7 +11,9 @@ use driver::at::{Direction, TraceEvent};
 use driver::{Modem, ReceiveFormat};
 
 use crate::ffi::*;
+use crate::last_error::handleless;
 use crate::status::l610_status::{self, *};
+use crate::values::l610_direction;
 
 /// A connected L610 module.
 ///
@@ -58,27 +60,15 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn describe(fail: &Fail) -> String {
-    match fail {
-        Fail::Driver(e) => e.to_string(),
-        Fail::Null(name) => format!("argument {name} is NULL"),
-        Fail::TooSmall => "buffer too small".into(),
-        Fail::NotAvailable(what) => (*what).into(),
-    }
-}
-
 impl l610_modem {
     fn record(&self, fail: &Fail) {
         let mut last = LastError {
-            message: describe(fail),
+            message: fail.describe(),
             ..LastError::default()
         };
-        match fail {
-            Fail::Driver(driver::Error::Cme { code, .. }) => last.cme = *code,
-            Fail::Driver(driver::Error::Ssl { code, diagnosis }) => {
-                last.ssl = Some((code.code(), diagnosis.clone()));
-            }
-            _ => {}
+        if let Fail::Status(f) = fail {
+            last.cme = f.cme;
+            last.ssl = f.ssl.clone();
         }
         *lock(&self.last) = last;
     }
@@ -119,16 +109,6 @@ pub(crate) unsafe fn with_modem(
             }
         }
     })
-}
-
-/// Which way traced bytes went.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum l610_direction {
-    /// Host to module.
-    L610_TX = 0,
-    /// Module to host.
-    L610_RX = 1,
 }
 
 /// Receives the trace of the serial line.
@@ -232,51 +212,50 @@ fn trace_sink(
     }
 }
 
-unsafe fn open_impl(
-    path: *const c_char,
-    baud: u32,
-    options: Option<&l610_modem_options>,
+/// The builder the options ask for (NULL: the defaults).
+pub(crate) fn builder_from(options: Option<&l610_modem_options>) -> driver::ModemBuilder {
+    let mut builder = Modem::builder();
+    if let Some(o) = options {
+        let set = |ms: u32, f: fn(driver::ModemBuilder, Duration) -> driver::ModemBuilder, b| {
+            match ms_or_default(ms) {
+                Some(d) => f(b, d),
+                None => b,
+            }
+        };
+        builder = set(
+            o.command_timeout_ms,
+            driver::ModemBuilder::command_timeout,
+            builder,
+        );
+        builder = set(
+            o.upload_timeout_ms,
+            driver::ModemBuilder::upload_timeout,
+            builder,
+        );
+        builder = set(
+            o.open_timeout_ms,
+            driver::ModemBuilder::open_timeout,
+            builder,
+        );
+        builder = set(o.pdp_timeout_ms, driver::ModemBuilder::pdp_timeout, builder);
+        builder = builder.probe_on_open(o.probe_on_open);
+        if let Some(cb) = o.trace {
+            builder = builder.trace(trace_sink(cb, o.trace_user_data));
+        }
+    }
+    builder
+}
+
+/// The body of every `l610_modem_open*`: `open` makes the modem; on success the handle goes to
+/// `*out_modem`, on failure the reason goes to this thread's open error (`l610_open_error`).
+pub(crate) fn open_with(
     out_modem: *mut *mut l610_modem,
+    open: impl FnOnce() -> FfiResult<Modem>,
 ) -> l610_status {
     ffi_boundary!({
         let run = || -> FfiResult {
             let out_modem = out(out_modem, "out_modem")?;
-            // SAFETY: the caller's contract.
-            let path = unsafe { str_arg(path, "path") }?;
-            if baud == 0 {
-                return Err(invalid("baud must not be 0"));
-            }
-            let mut builder = Modem::builder();
-            if let Some(o) = options {
-                let set =
-                    |ms: u32, f: fn(driver::ModemBuilder, Duration) -> driver::ModemBuilder, b| {
-                        match ms_or_default(ms) {
-                            Some(d) => f(b, d),
-                            None => b,
-                        }
-                    };
-                builder = set(
-                    o.command_timeout_ms,
-                    driver::ModemBuilder::command_timeout,
-                    builder,
-                );
-                builder = set(
-                    o.upload_timeout_ms,
-                    driver::ModemBuilder::upload_timeout,
-                    builder,
-                );
-                builder = set(
-                    o.open_timeout_ms,
-                    driver::ModemBuilder::open_timeout,
-                    builder,
-                );
-                builder = set(o.pdp_timeout_ms, driver::ModemBuilder::pdp_timeout, builder);
-                builder = builder.probe_on_open(o.probe_on_open);
-                if let Some(cb) = o.trace {
-                    builder = builder.trace(trace_sink(cb, o.trace_user_data));
-                }
-            }
-            let modem = builder.open(path, baud)?;
+            let modem = open()?;
             let handle = Box::new(l610_modem {
                 modem,
                 last: Mutex::default(),
@@ -286,17 +265,30 @@ unsafe fn open_impl(
             unsafe { put(out_modem, Box::into_raw(handle)) };
             Ok(())
         };
-        match run() {
-            Ok(()) => L610_OK,
-            Err(f) => f.status(),
+        handleless(run())
+    })
+}
+
+unsafe fn open_impl(
+    path: *const c_char,
+    baud: u32,
+    options: Option<&l610_modem_options>,
+    out_modem: *mut *mut l610_modem,
+) -> l610_status {
+    open_with(out_modem, || {
+        // SAFETY: the caller's contract.
+        let path = unsafe { str_arg(path, "path") }?;
+        if baud == 0 {
+            return Err(invalid("baud must not be 0"));
         }
+        Ok(builder_from(options).open(path, baud)?)
     })
 }
 
 /// Open the serial port at `path` (e.g. `"/dev/ttyUSB0"`) at `baud` (e.g. 115200, 8N1) with the
 /// default options, and check that the module answers. On success `*out_modem` receives a new
-/// handle that the caller owns and releases with `l610_modem_free`. No handle exists on failure,
-/// so there is no last error to read: the status says what kind of failure it was.
+/// handle that the caller owns and releases with `l610_modem_free`. No handle exists on failure:
+/// the status says what kind of failure it was, `l610_last_error` why.
 #[no_mangle]
 pub unsafe extern "C" fn l610_modem_open(
     path: *const c_char,
@@ -347,13 +339,15 @@ pub unsafe extern "C" fn l610_modem_open_with_trace(
     }
 }
 
-/// Close the port, stop the reader thread and release the handle: no trace callback runs after
-/// this returns, even while sockets of this modem are still alive. NULL is a no-op.
+/// Close the port, stop the reader thread and release the handle: no callback (trace, or the
+/// `l610_io` read and write of `l610_modem_open_io`) runs after this returns, even while sockets
+/// of this modem are still alive. NULL is a no-op.
 ///
 /// Sockets of this modem may be freed before or after. Afterwards every call on them fails with
 /// `L610_CLOSED` (a `l610_socket_recv` blocked in another thread returns at once with it), and
 /// `l610_socket_close` and `l610_socket_free` remain valid. The modem handle itself must not be
-/// in use by another thread.
+/// in use by another thread: to end calls that other threads are still making, call
+/// `l610_modem_shutdown` first, then free the handle once they have returned.
 #[no_mangle]
 pub unsafe extern "C" fn l610_modem_free(modem: *mut l610_modem) {
     ffi_boundary!(void {
@@ -366,6 +360,30 @@ pub unsafe extern "C" fn l610_modem_free(modem: *mut l610_modem) {
         // SAFETY: the caller's contract.
         unsafe { free_box(modem) }
     });
+}
+
+/// End the session from any thread, while other threads are still using this modem and its
+/// sockets: every call in progress on them (a `l610_socket_recv` without a timeout included)
+/// returns `L610_CLOSED` at once, later calls fail with `L610_CLOSED`, the port (or the caller's
+/// transport: no `l610_io` callback and no trace callback runs after this returns) is let go,
+/// and `l610_socket_close`, `l610_socket_free` and `l610_modem_free` then return at once.
+///
+/// Unlike `l610_modem_free`, the handle stays valid: free it once the other threads are done
+/// with it. Calling it twice is harmless. NULL is `L610_NULL_ARGUMENT`. Thread-safe. Not for a
+/// signal handler (it takes locks and joins the reader thread): use `l610_modem_interrupt`
+/// there.
+#[no_mangle]
+pub unsafe extern "C" fn l610_modem_shutdown(modem: *const l610_modem) -> l610_status {
+    ffi_boundary!({
+        // SAFETY: the caller's contract.
+        match unsafe { arg(modem, "modem") } {
+            Ok(m) => {
+                m.modem.shutdown();
+                L610_OK
+            }
+            Err(f) => f.status(),
+        }
+    })
 }
 
 /// Interrupt every blocking call in progress on this modem and on its sockets, in any thread:

@@ -7,18 +7,7 @@ use driver::{PdpConfig, PdpStatus};
 use crate::ffi::*;
 use crate::modem::{l610_modem, with_modem};
 use crate::status::l610_status;
-
-/// The PDP context's state (`AT+MIPCALL?`).
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum l610_pdp_state {
-    /// `+MIPCALL: 0`.
-    L610_PDP_INACTIVE = 0,
-    /// `+MIPCALL: 1,<ip>`.
-    L610_PDP_ACTIVE = 1,
-    /// `+MIPCALL: 2`: activation in progress.
-    L610_PDP_BUSY = 2,
-}
+use crate::values::l610_pdp_state;
 
 /// `AT+MIPCALL=1[,"apn"[,"user","pwd"]]`, then wait (up to the PDP timeout) for the module's IP,
 /// which is copied into `ip_buf` (buffer contract as `l610_status_text`; 64 bytes always

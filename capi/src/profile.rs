@@ -4,8 +4,8 @@ use driver::TlsProfile;
 
 use crate::ffi::*;
 use crate::modem::{l610_modem, with_modem};
-use crate::ssl::{cipher, ssl_version, verify_mode};
 use crate::status::l610_status::{self, *};
+use crate::values::{cipher, ssl_version, verify_mode};
 
 /// A TLS profile under construction: version, verification, trust files, client identity,
 /// cipher suites. Defaults are secure: verification on, TLS 1.2, no files, the module's

@@ -11,6 +11,7 @@ use driver::{OpenOptions, Protocol, Socket, SocketState};
 use crate::ffi::*;
 use crate::modem::{interruptible, l610_modem, lock, with_modem};
 use crate::status::l610_status::{self, *};
+use crate::values::l610_socket_state;
 
 /// A connected `+MIPOPEN` socket (TCP or TLS).
 ///
@@ -31,33 +32,6 @@ pub struct l610_socket {
     last: Mutex<String>,
     /// The modem's interrupt counter (`l610_modem_interrupt`).
     interrupts: Arc<AtomicUsize>,
-}
-
-/// `<proto>` of `AT+MIPOPEN`.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum l610_protocol {
-    /// 0: plain TCP.
-    L610_PROTOCOL_TCP = 0,
-    /// 2: TLS, with the module's `+GTSSL*` settings.
-    L610_PROTOCOL_TLS = 2,
-}
-
-/// Where a socket stands.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum l610_socket_state {
-    /// Not in use.
-    L610_SOCKET_FREE = 0,
-    /// Waiting for the module's `+MIPOPEN` result.
-    L610_SOCKET_OPENING = 1,
-    /// Connected.
-    L610_SOCKET_OPEN = 2,
-    /// The open failed.
-    L610_SOCKET_FAILED = 3,
-    /// Closed: by `l610_socket_close`, by the peer, by the module's stack or by a restart.
-    /// Data received before the close can still be read.
-    L610_SOCKET_CLOSED = 4,
 }
 
 /// Options of `l610_modem_open_socket`. Initialise with `l610_open_options_init`.
@@ -181,9 +155,7 @@ pub unsafe extern "C" fn l610_modem_open_socket(
 }
 
 fn closed() -> Fail {
-    Fail::Driver(driver::Error::Closed(
-        "the socket was closed with l610_socket_close".into(),
-    ))
+    driver::Error::Closed("the socket was closed with l610_socket_close".into()).into()
 }
 
 /// Run `f` on an open socket; a failure becomes the socket's last error.
@@ -217,9 +189,7 @@ impl l610_socket {
         let (status, message) = match r {
             Ok(Ok(())) => return L610_OK,
             Ok(Err(Fail::TooSmall)) => return L610_BUFFER_TOO_SMALL,
-            Ok(Err(Fail::Driver(e))) => (l610_status::from_kind(e.kind()), e.to_string()),
-            Ok(Err(Fail::Null(name))) => (L610_NULL_ARGUMENT, format!("argument {name} is NULL")),
-            Ok(Err(Fail::NotAvailable(what))) => (L610_NOT_AVAILABLE, what.to_owned()),
+            Ok(Err(f)) => (f.status(), f.describe()),
             Err(_) => (L610_PANIC, "internal error (panic) in libl610".to_owned()),
         };
         *lock(&self.last) = message;

@@ -2,61 +2,12 @@
 
 use std::ffi::c_char;
 
-use driver::{CipherSuite, FileCounts, FileType, SslErrorCode, SslVersion, VerifyMode};
+use driver::{FileCounts, VerifyMode};
 
 use crate::ffi::*;
 use crate::modem::{l610_modem, with_modem};
 use crate::status::l610_status;
-
-/// `<file_type>` of `AT+GTSSLFILE`.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum l610_file_type {
-    /// `CERTFILE`: the client certificate (at most 1).
-    L610_CERTFILE = 0,
-    /// `KEYFILE`: the client private key (at most 1).
-    L610_KEYFILE = 1,
-    /// `TRUSTFILE`: a CA certificate that verifies servers (at most 40).
-    L610_TRUSTFILE = 2,
-}
-
-/// `<sslver>` of `AT+GTSSLVER`.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum l610_ssl_version {
-    /// 0: undocumented; what hardware reports after power-up.
-    L610_SSL_UNSPECIFIED = 0,
-    /// 1: SSL 3.0 (obsolete).
-    L610_SSL3 = 1,
-    /// 2: TLS 1.0 (the manual's default).
-    L610_TLS1_0 = 2,
-    /// 3: TLS 1.1.
-    L610_TLS1_1 = 3,
-    /// 4: TLS 1.2.
-    L610_TLS1_2 = 4,
-}
-
-/// `<checkmode>` of `AT+GTSSLMODE`.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum l610_verify_mode {
-    /// 0: no verification of the server (the module's default).
-    L610_VERIFY_NONE = 0,
-    /// 1: verify against the loaded TRUSTFILEs and the module clock.
-    L610_VERIFY_PEER = 1,
-}
-
-/// How many files of each type the module holds (`AT+GTSSLFILE?`).
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct l610_file_counts {
-    /// CERTFILE count (0 or 1).
-    pub cert: u32,
-    /// KEYFILE count (0 or 1).
-    pub key: u32,
-    /// TRUSTFILE count (0 to 40).
-    pub trust: u32,
-}
+use crate::values::*;
 
 /// What `AT+GTSSLFILE=?` reports.
 #[repr(C)]
@@ -70,43 +21,6 @@ pub struct l610_file_support {
     pub length_min: i64,
     /// Largest listed `<file_len>` (when `has_length`).
     pub length_max: i64,
-}
-
-impl From<FileCounts> for l610_file_counts {
-    fn from(c: FileCounts) -> Self {
-        l610_file_counts {
-            cert: c.cert,
-            key: c.key,
-            trust: c.trust,
-        }
-    }
-}
-
-pub(crate) fn file_type(v: u32) -> FfiResult<FileType> {
-    Ok(FileType::try_from(i64::from(v))?)
-}
-
-pub(crate) fn ssl_version(v: u32) -> FfiResult<SslVersion> {
-    Ok(SslVersion::try_from(i64::from(v))?)
-}
-
-pub(crate) fn verify_mode(v: u32) -> FfiResult<VerifyMode> {
-    Ok(VerifyMode::try_from(i64::from(v))?)
-}
-
-pub(crate) fn cipher(id: u8) -> FfiResult<CipherSuite> {
-    Ok(CipherSuite::try_from(i64::from(id))?)
-}
-
-fn version_out(v: SslVersion) -> l610_ssl_version {
-    use l610_ssl_version::*;
-    match v {
-        SslVersion::Unspecified => L610_SSL_UNSPECIFIED,
-        SslVersion::Ssl3 => L610_SSL3,
-        SslVersion::Tls1_0 => L610_TLS1_0,
-        SslVersion::Tls1_1 => L610_TLS1_1,
-        SslVersion::Tls1_2 => L610_TLS1_2,
-    }
 }
 
 /// Bit `1 << v` for each value 0..=63 in `values`; others cannot be shown and are left out.
@@ -426,69 +340,4 @@ pub unsafe extern "C" fn l610_modem_ssl_error_exec(
             Ok(())
         })
     }
-}
-
-/// The manual's meaning of a `+GTSSLERR` code, e.g. -11. Buffer contract as `l610_status_text`.
-/// No module involved; thread-safe.
-#[no_mangle]
-pub unsafe extern "C" fn l610_ssl_error_text(
-    code: i32,
-    buf: *mut c_char,
-    len: usize,
-    written: *mut usize,
-) -> l610_status {
-    ffi_boundary!({
-        // SAFETY: the caller's contract.
-        match unsafe { copy_text(SslErrorCode::from_code(code).meaning(), buf, len, written) } {
-            Ok(()) => l610_status::L610_OK,
-            Err(f) => f.status(),
-        }
-    })
-}
-
-/// The manual's name of cipher suite `id` (1–31), e.g.
-/// `"TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384"`. `L610_INVALID_ARGUMENT` for other IDs. Buffer
-/// contract as `l610_status_text`. Thread-safe.
-#[no_mangle]
-pub unsafe extern "C" fn l610_cipher_name(
-    id: u8,
-    buf: *mut c_char,
-    len: usize,
-    written: *mut usize,
-) -> l610_status {
-    ffi_boundary!({
-        let r = cipher(id).and_then(|c| {
-            // SAFETY: the caller's contract.
-            unsafe { copy_text(c.name(), buf, len, written) }
-        });
-        match r {
-            Ok(()) => l610_status::L610_OK,
-            Err(f) => f.status(),
-        }
-    })
-}
-
-/// The ID of a cipher suite given by ID (`"5"`), the manual's name, or the IANA name
-/// (case-insensitive, `-` or `_`, `TLS` prefix optional). `L610_INVALID_ARGUMENT` if unknown.
-/// Thread-safe.
-#[no_mangle]
-pub unsafe extern "C" fn l610_cipher_from_name(
-    name: *const c_char,
-    out_id: *mut u8,
-) -> l610_status {
-    ffi_boundary!({
-        let r = (|| -> FfiResult {
-            let p = out(out_id, "out_id")?;
-            // SAFETY: the caller's contract.
-            let name = unsafe { str_arg(name, "name") }?;
-            let c: CipherSuite = name.parse()?;
-            // SAFETY: checked non-NULL.
-            unsafe { put(p, c.id()) };
-            Ok(())
-        })();
-        match r {
-            Ok(()) => l610_status::L610_OK,
-            Err(f) => f.status(),
-        }
-    })
 }

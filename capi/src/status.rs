@@ -1,8 +1,7 @@
-//! `l610_status`: the one result type of every function, and its text.
+//! `l610_status`: the one result type of every function, and its text. Shared with the
+//! `no_std` library (`capi-proto/`); the driver's `ErrorKind` mapping is in `driver_error.rs`.
 
-use std::ffi::c_char;
-
-use driver::ErrorKind;
+use core::ffi::c_char;
 
 use crate::ffi::copy_text;
 
@@ -57,32 +56,13 @@ pub enum l610_status {
     L610_UNKNOWN_ERROR = 103,
     /// The requested detail does not exist (e.g. the last error was not a `+CME ERROR`).
     L610_NOT_AVAILABLE = 104,
+    /// Nothing to read yet (`l610_session_socket_read`; the thread-free session never waits).
+    L610_WOULD_BLOCK = 105,
 }
 
 use l610_status::*;
 
 impl l610_status {
-    pub(crate) fn from_kind(kind: ErrorKind) -> l610_status {
-        match kind {
-            ErrorKind::InvalidArgument => L610_INVALID_ARGUMENT,
-            ErrorKind::LimitReached => L610_LIMIT_REACHED,
-            ErrorKind::Timeout => L610_TIMEOUT,
-            ErrorKind::AtError => L610_AT_ERROR,
-            ErrorKind::Cme => L610_CME_ERROR,
-            ErrorKind::Ssl => L610_SSL_ERROR,
-            ErrorKind::ConnectionFailed => L610_CONNECTION_FAILED,
-            ErrorKind::ClockSkew => L610_CLOCK_SKEW,
-            ErrorKind::ModuleReset => L610_MODULE_RESET,
-            ErrorKind::Closed => L610_CLOSED,
-            ErrorKind::Overflow => L610_OVERFLOW,
-            ErrorKind::UnexpectedResponse => L610_UNEXPECTED_RESPONSE,
-            ErrorKind::Port => L610_PORT_ERROR,
-            ErrorKind::Io => L610_IO_ERROR,
-            ErrorKind::Cancelled => L610_CANCELLED,
-            _ => L610_UNKNOWN_ERROR,
-        }
-    }
-
     fn from_u32(v: u32) -> Option<l610_status> {
         ALL.iter().copied().find(|s| *s as u32 == v)
     }
@@ -109,12 +89,13 @@ impl l610_status {
             L610_PANIC => "internal error (panic) in libl610",
             L610_BUFFER_TOO_SMALL => "buffer too small",
             L610_UNKNOWN_ERROR => "unknown error",
-            L610_NOT_AVAILABLE => "no such detail for the last error",
+            L610_NOT_AVAILABLE => "not available",
+            L610_WOULD_BLOCK => "nothing to read yet",
         }
     }
 }
 
-const ALL: [l610_status; 21] = [
+const ALL: [l610_status; 22] = [
     L610_OK,
     L610_INVALID_ARGUMENT,
     L610_LIMIT_REACHED,
@@ -136,6 +117,7 @@ const ALL: [l610_status; 21] = [
     L610_BUFFER_TOO_SMALL,
     L610_UNKNOWN_ERROR,
     L610_NOT_AVAILABLE,
+    L610_WOULD_BLOCK,
 ];
 
 /// Copy a short English description of `status` (e.g. `"timeout"`) into `buf`.
@@ -159,34 +141,4 @@ pub unsafe extern "C" fn l610_status_text(
             Err(f) => f.status(),
         }
     }}
-}
-
-// The numbers must be the driver's `ErrorKind` numbers (`ErrorKind as u32`).
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn same_numbers_as_error_kind() {
-        use ErrorKind as K;
-        for k in [
-            K::InvalidArgument,
-            K::LimitReached,
-            K::Timeout,
-            K::AtError,
-            K::Cme,
-            K::Ssl,
-            K::ConnectionFailed,
-            K::ClockSkew,
-            K::ModuleReset,
-            K::Closed,
-            K::Overflow,
-            K::UnexpectedResponse,
-            K::Port,
-            K::Io,
-            K::Cancelled,
-        ] {
-            assert_eq!(l610_status::from_kind(k) as u32, k as u32, "{k:?}");
-        }
-    }
 }

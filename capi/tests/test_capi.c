@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* nanosleep, clock_gettime, _exit */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -496,6 +497,66 @@ static void test_pdp(l610_modem *m)
     CHECK_ST(m, l610_modem_activate_pdp(m, NULL, NULL, NULL, ip, sizeof ip, &n), L610_OK);
 }
 
+/* The field basics (issue 9) against the virtual module, registered at power-up. */
+static void test_field_basics(l610_modem *m)
+{
+    char text[128];
+    size_t n = 0, count = 0;
+    bool ready = false, registered = false, attached = false;
+    l610_registration reg;
+    l610_signal_quality q;
+    l610_operator op;
+    l610_ip_address ips[8];
+    l610_ping_options po;
+    l610_ping_report pr;
+    uint32_t rtts[4];
+    uint8_t fun = 0;
+
+    CHECK_ST(m, l610_modem_sim_status(m, &ready, text, sizeof text, &n), L610_OK);
+    CHECK(ready && strcmp(text, "READY") == 0);
+    CHECK_ST(m, l610_modem_sim_status(m, &ready, NULL, 0, NULL), L610_OK);
+    CHECK_ST(m, l610_modem_registration(m, L610_DOMAIN_EPS, &reg), L610_OK);
+    CHECK(reg.registered && reg.status == L610_REG_HOME && !reg.has_location);
+    CHECK_ST(m, l610_modem_set_registration_reporting(m, L610_DOMAIN_EPS, 2), L610_OK);
+    CHECK_ST(m, l610_modem_registration(m, L610_DOMAIN_EPS, &reg), L610_OK);
+    CHECK(reg.reporting == 2 && reg.has_location && strlen(reg.area) > 0 && strlen(reg.cell) > 0);
+    CHECK_ST(m, l610_modem_set_registration_reporting(m, L610_DOMAIN_EPS, 0), L610_OK);
+    CHECK(l610_modem_registration(m, 3, &reg) == L610_INVALID_ARGUMENT);
+    CHECK(l610_modem_set_registration_reporting(m, L610_DOMAIN_CS, 3) == L610_INVALID_ARGUMENT);
+    CHECK_ST(m, l610_modem_is_registered(m, &registered), L610_OK);
+    CHECK(registered);
+    CHECK_ST(m, l610_modem_signal_quality(m, &q), L610_OK);
+    CHECK(q.rssi == 24 && q.has_dbm && q.dbm == -65);
+    CHECK_ST(m, l610_modem_operator_info(m, &op, text, sizeof text, &n), L610_OK);
+    CHECK(op.has_name && n > 0);
+    fprintf(stderr, "  operator %s, mode %u, act %u\n", text, (unsigned)op.mode, (unsigned)op.act);
+    CHECK_ST(m, l610_modem_attached(m, &attached), L610_OK);
+    CHECK(attached);
+    CHECK_ST(m, l610_modem_functionality(m, &fun), L610_OK);
+    CHECK(fun == 1);
+    CHECK_ST(m, l610_modem_identity(m, L610_ID_MANUFACTURER, text, sizeof text, &n), L610_OK);
+    CHECK(strcmp(text, "Fibocom") == 0);
+    CHECK_ST(m, l610_modem_identity(m, L610_ID_MODEL, text, sizeof text, &n), L610_OK);
+    CHECK(strcmp(text, "L610") == 0);
+    CHECK_ST(m, l610_modem_identity(m, L610_ID_IMEI, text, sizeof text, &n), L610_OK);
+    CHECK(n == 15);
+    CHECK(l610_modem_identity(m, L610_ID_IMEI, text, 4, &n) == L610_BUFFER_TOO_SMALL && n == 15);
+    CHECK(l610_modem_identity(m, 6, text, sizeof text, &n) == L610_INVALID_ARGUMENT);
+    /* DNS and ping need the PDP context (test_pdp left it active). */
+    CHECK_ST(m, l610_modem_resolve(m, "localhost", ips, 8, &count), L610_OK);
+    CHECK(count >= 1 && ips[0].family == 4 && ips[0].bytes[0] == 127);
+    CHECK(l610_modem_resolve(m, "localhost", ips, 0, &count) == L610_BUFFER_TOO_SMALL && count >= 1);
+    CHECK(l610_modem_resolve(m, "bad host\"", ips, 8, &count) == L610_INVALID_ARGUMENT);
+    CHECK(l610_ping_options_init(&po) == L610_OK && po.count == 4 && po.timeout_ms == 5000);
+    po.count = 2;
+    po.timeout_ms = 2000;
+    CHECK_ST(m, l610_modem_ping(m, "127.0.0.1", &po, &pr, rtts, 4, &count), L610_OK);
+    CHECK(pr.sent == 2 && pr.received == 2 && pr.has_average && count == 2);
+    CHECK(strcmp(pr.ip, "127.0.0.1") == 0);
+    po.count = 0;
+    CHECK(l610_modem_ping(m, "127.0.0.1", &po, &pr, NULL, 0, NULL) == L610_INVALID_ARGUMENT);
+}
+
 static void test_clock(l610_modem *m)
 {
     l610_time t, set, bad;
@@ -910,6 +971,7 @@ int main(void)
     test_ssl_settings(m, ca);
     test_receive_format(m);
     test_pdp(m);
+    test_field_basics(m);
     test_clock(m);
     test_threads(m);
     test_tls(m, port, cert, key, ca);

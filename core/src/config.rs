@@ -2,6 +2,8 @@
 
 use std::fmt;
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::at::TraceSink;
@@ -234,6 +236,27 @@ impl ModemBuilder {
         Modem::start(reader, writer, self.config)
     }
 
+    /// Drive the module over one object that both reads and writes and cannot be split (a
+    /// `Box<dyn serialport::SerialPort>`, a serial class of another crate, a test double).
+    ///
+    /// The reader thread and the writing callers take turns on it: its reads must time out
+    /// every few tens of milliseconds (as serial ports do, with `ErrorKind::TimedOut` or
+    /// `WouldBlock`), since a write waits for the read in progress. A stream without a read
+    /// timeout cannot be written to while nothing arrives: split it and use
+    /// [`connect_halves`](Self::connect_halves), or implement [`Transport`].
+    pub fn connect_stream(mut self, stream: impl Read + Write + Send + 'static) -> Result<Modem> {
+        self.config.join_reader = false;
+        let shared = Arc::new(TakeTurns {
+            stream: Mutex::new(Box::new(stream)),
+            writer_waiting: AtomicBool::new(false),
+        });
+        Modem::start(
+            Box::new(Turn(shared.clone())),
+            Box::new(Turn(shared)),
+            self.config,
+        )
+    }
+
     /// Drive the module over separate read and write halves. A reader without a read timeout
     /// cannot be stopped: the reader thread then ends when the transport does.
     pub fn connect_halves(
@@ -243,6 +266,49 @@ impl ModemBuilder {
     ) -> Result<Modem> {
         self.config.join_reader = false;
         Modem::start(Box::new(reader), Box::new(writer), self.config)
+    }
+}
+
+/// One stream shared by the reader thread and the writers ([`ModemBuilder::connect_stream`]).
+struct TakeTurns {
+    stream: Mutex<Box<dyn ReadWrite>>,
+    /// A writer is waiting: the reader lets it in before its next read, so that a reader
+    /// looping on short timeouts cannot keep a writer out (the lock is not fair).
+    writer_waiting: AtomicBool,
+}
+
+trait ReadWrite: Read + Write + Send {}
+impl<T: Read + Write + Send> ReadWrite for T {}
+
+struct Turn(Arc<TakeTurns>);
+
+fn turn_lock(m: &Mutex<Box<dyn ReadWrite>>) -> std::sync::MutexGuard<'_, Box<dyn ReadWrite>> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Read for Turn {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let deadline = std::time::Instant::now() + Duration::from_millis(50);
+        while self.0.writer_waiting.load(Ordering::Acquire) {
+            if std::time::Instant::now() >= deadline {
+                break;
+            }
+            std::thread::yield_now();
+        }
+        turn_lock(&self.0.stream).read(buf)
+    }
+}
+
+impl Write for Turn {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.writer_waiting.store(true, Ordering::Release);
+        let mut s = turn_lock(&self.0.stream);
+        self.0.writer_waiting.store(false, Ordering::Release);
+        s.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        turn_lock(&self.0.stream).flush()
     }
 }
 

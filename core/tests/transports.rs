@@ -59,3 +59,22 @@ fn socket_url_with_nothing_listening_is_a_port_error() {
     assert_eq!(e.kind(), ErrorKind::Port, "{e}");
     assert!(e.to_string().contains("socket://127.0.0.1"), "{e}");
 }
+
+/// Any `Read + Write` that cannot be split: here a `Box<dyn SerialPort>` someone already opened
+/// (its reads time out, as `connect_stream` requires), shared by the reader thread and writers.
+#[test]
+fn connect_stream_drives_a_single_read_write_object() {
+    let sim = Sim::start_pty(SimConfig::default()).unwrap();
+    let port = serialport::new(sim.pty_path().unwrap().to_str().unwrap(), 115200)
+        .timeout(std::time::Duration::from_millis(20))
+        .open()
+        .unwrap();
+    let modem = Modem::builder().connect_stream(port).unwrap();
+    // Writes are not starved by a reader looping on short timeouts: many commands in a row.
+    for _ in 0..20 {
+        modem.set_verify_mode(VerifyMode::Verify).unwrap();
+        assert_eq!(modem.verify_mode().unwrap(), VerifyMode::Verify);
+    }
+    modem.shutdown();
+    assert_eq!(modem.verify_mode().unwrap_err().kind(), ErrorKind::Closed);
+}

@@ -23,6 +23,10 @@ static void die(const l610_modem *modem, const char *what, l610_status status)
     if (modem != NULL && l610_modem_last_error(modem, text, sizeof text, &n) != L610_NULL_ARGUMENT) {
         fprintf(stderr, "  %s\n", text);
     }
+    /* A failed open leaves no handle: its reason is the thread's last error. */
+    if (modem == NULL && l610_last_error(text, sizeof text, &n) == L610_OK && n > 0) {
+        fprintf(stderr, "  %s\n", text);
+    }
     if (status == L610_SSL_ERROR) {
         int32_t code = 0;
         if (l610_modem_last_ssl_error(modem, &code, text, sizeof text, &n) == L610_OK) {

@@ -8,6 +8,7 @@
 //! whose members are generated from the tables exported here.
 
 mod blocking;
+mod cli;
 mod errors;
 mod field;
 mod modem;
@@ -162,6 +163,7 @@ fn l610_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(errors::error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(read_file, m)?)?;
     m.add_function(wrap_pyfunction!(testing::generate_pki, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::cli_main, m)?)?;
     m.add_class::<modem::Modem>()?;
     m.add_class::<socket::Socket>()?;
     m.add_class::<sim::Simulator>()?;

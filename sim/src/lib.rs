@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 mod bridge;
+pub mod cli;
 mod clock;
 mod commands;
 mod config;

@@ -90,6 +90,46 @@ impl CipherSuite {
     pub fn iana_name(self) -> String {
         self.name().replace('-', "_")
     }
+
+    /// OpenSSL's name (`ECDHE-RSA-AES256-GCM-SHA384`, as `openssl ciphers` lists it), for
+    /// people who copy suite names from `s_client` or a server's configuration. `None` for 17-19
+    /// (CAMELLIA-GCM), which OpenSSL does not implement.
+    pub fn openssl_name(self) -> Option<&'static str> {
+        use CipherSuite::*;
+        Some(match self {
+            EcdheRsaChacha20Poly1305Sha256 => "ECDHE-RSA-CHACHA20-POLY1305",
+            EcdheEcdsaChacha20Poly1305Sha256 => "ECDHE-ECDSA-CHACHA20-POLY1305",
+            DheRsaChacha20Poly1305Sha256 => "DHE-RSA-CHACHA20-POLY1305",
+            EcdheEcdsaAes256GcmSha384 => "ECDHE-ECDSA-AES256-GCM-SHA384",
+            EcdheRsaAes256GcmSha384 => "ECDHE-RSA-AES256-GCM-SHA384",
+            DheRsaAes256GcmSha384 => "DHE-RSA-AES256-GCM-SHA384",
+            EcdheEcdsaAes256Ccm => "ECDHE-ECDSA-AES256-CCM",
+            DheRsaAes256Ccm => "DHE-RSA-AES256-CCM",
+            EcdheEcdsaAes256CbcSha384 => "ECDHE-ECDSA-AES256-SHA384",
+            EcdheRsaAes256CbcSha384 => "ECDHE-RSA-AES256-SHA384",
+            DheRsaAes256CbcSha256 => "DHE-RSA-AES256-SHA256",
+            EcdheEcdsaAes256CbcSha => "ECDHE-ECDSA-AES256-SHA",
+            EcdheRsaAes256CbcSha => "ECDHE-RSA-AES256-SHA",
+            DheRsaAes256CbcSha => "DHE-RSA-AES256-SHA",
+            EcdheEcdsaAes256Ccm8 => "ECDHE-ECDSA-AES256-CCM8",
+            DheRsaAes256Ccm8 => "DHE-RSA-AES256-CCM8",
+            EcdheEcdsaCamellia256GcmSha384
+            | EcdheRsaCamellia256GcmSha384
+            | DheRsaCamellia256GcmSha384 => return None,
+            EcdheEcdsaCamellia256CbcSha384 => "ECDHE-ECDSA-CAMELLIA256-SHA384",
+            EcdheRsaCamellia256CbcSha384 => "ECDHE-RSA-CAMELLIA256-SHA384",
+            DheRsaCamellia256CbcSha256 => "DHE-RSA-CAMELLIA256-SHA256",
+            DheRsaCamellia256CbcSha => "DHE-RSA-CAMELLIA256-SHA",
+            EcdheEcdsaAes128GcmSha256 => "ECDHE-ECDSA-AES128-GCM-SHA256",
+            EcdheRsaAes128GcmSha256 => "ECDHE-RSA-AES128-GCM-SHA256",
+            DheRsaAes128GcmSha256 => "DHE-RSA-AES128-GCM-SHA256",
+            EcdheEcdsaAes128Ccm => "ECDHE-ECDSA-AES128-CCM",
+            DheRsaAes128Ccm => "DHE-RSA-AES128-CCM",
+            EcdheEcdsaAes128CbcSha256 => "ECDHE-ECDSA-AES128-SHA256",
+            EcdheRsaAes128CbcSha256 => "ECDHE-RSA-AES128-SHA256",
+            DheRsaAes128CbcSha256 => "DHE-RSA-AES128-SHA256",
+        })
+    }
 }
 
 /// Only `i64`, like [`SslVersion`](super::SslVersion): one integer impl keeps `try_from(5)`
@@ -115,8 +155,8 @@ impl fmt::Display for CipherSuite {
 impl FromStr for CipherSuite {
     type Err = ValueError;
 
-    /// Accepts the ID (`"5"`), the manual's name, or the IANA name; case-insensitive, `-` or `_`,
-    /// with or without the `TLS` prefix.
+    /// Accepts the ID (`"5"`), the manual's name, the IANA name or OpenSSL's name;
+    /// case-insensitive, `-` or `_`, with or without the `TLS` prefix.
     fn from_str(s: &str) -> Result<Self, ValueError> {
         let s = s.trim();
         if let Some(id) = decimal(s) {
@@ -129,7 +169,9 @@ impl FromStr for CipherSuite {
         let wanted = norm(s);
         CipherSuite::ALL
             .into_iter()
-            .find(|c| norm(c.name()) == wanted)
+            .find(|c| {
+                norm(c.name()) == wanted || c.openssl_name().map(norm) == Some(wanted.clone())
+            })
             .ok_or_else(|| ValueError::new(format!("unknown cipher suite {}", super::shown(s))))
     }
 }
@@ -210,6 +252,10 @@ mod tests {
             assert_eq!(CipherSuite::try_from(i64::from(c.id())), Ok(*c));
             assert_eq!(c.name().parse::<CipherSuite>().unwrap(), *c);
             assert_eq!(c.iana_name().parse::<CipherSuite>().unwrap(), *c);
+            if let Some(o) = c.openssl_name() {
+                assert_eq!(o.parse::<CipherSuite>().unwrap(), *c);
+                assert_eq!(o.to_lowercase().parse::<CipherSuite>().unwrap(), *c);
+            }
         }
         assert_eq!(
             "5".parse::<CipherSuite>().unwrap(),
@@ -234,6 +280,14 @@ mod tests {
         ] {
             assert!(bad.parse::<CipherSuite>().is_err(), "{bad:?}");
         }
+        assert_eq!(
+            CipherSuite::ALL
+                .iter()
+                .filter(|c| c.openssl_name().is_none())
+                .map(|c| c.id())
+                .collect::<Vec<_>>(),
+            vec![17, 18, 19]
+        );
         assert!(CipherSuite::from_id(0).is_none());
         assert!(CipherSuite::try_from(256 + 5).is_err());
         assert!(CipherSuite::try_from(i64::MIN).is_err());
