@@ -22,6 +22,8 @@ class _SerialLike(Protocol):
 
 __version__: str
 __all__: List[str]
+# The native module: private, typed by the names this stub gives its classes and functions.
+_l610: Any
 
 _Source = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]"]
 _Suite = Union["CipherSuite", int, str]
