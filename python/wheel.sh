@@ -16,6 +16,10 @@ venv="$here/.venv"
 out="$root/target/wheels"
 
 build() {
+    if [ ! -x "$venv/bin/maturin" ]; then
+        "${PYTHON:-python3}" -m venv "$venv"
+        "$venv/bin/python" -m pip install --quiet "maturin>=1.9.4,<2"
+    fi
     rm -f "$out"/l610-*.whl
     "$venv/bin/maturin" build --release --quiet -m "$here/Cargo.toml" -o "$out" >/dev/null
     wheel=$(ls "$out"/l610-*.whl)

@@ -88,6 +88,7 @@ def test_notebook(tmp_path: Path) -> None:
     assert "CERTIFICATE_VALIDATION_FAILED" in text
     assert "koobeton olleh" in text
     html = "".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
-    for table in ("L610 status", "profile applied", "SSL files on the module", "direction"):
+    for table in ("L610 status", "profile applied", "SSL files on the module", "direction",
+                  "module identity", "enabled cipher suites", "driver counters"):
         assert table in html, table
     assert any("image/png" in o.get("data", {}) for o in outputs), "the plot"
