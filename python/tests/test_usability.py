@@ -190,3 +190,22 @@ def test_rich_display(online: l610.Modem) -> None:
     tricky = l610.Transcript([l610.TraceRecord(0.5, "rx", "<b>+CSQ: 24,99</b>")])
     assert "&lt;b&gt;" in tricky._repr_html_() and "<b>+CSQ" not in tricky._repr_html_()
     assert str(t).count("\n") == len(t) - 1
+
+
+def test_the_queue_to_logging_is_bounded_and_overflow_counted(
+    sim: l610.Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """12 000 lines arrive between two calls (the trace is logged after each call): 10 000 wait,
+    the rest are counted, reported once as a warning and in stats()."""
+    with l610.Modem(sim.port) as modem, caplog.at_level(logging.DEBUG, logger="l610"):
+        modem.verify_mode()  # logging is on from here
+        sim.faults.inject_garbage(b"+NOISE: 1\r\n" * 12_000)
+        # The module writes the garbage before this command's answer: when the call returns,
+        # every garbage line has been traced.
+        assert modem.command("AT", timeout=30) == []
+        dropped = modem.stats().trace_dropped
+    assert dropped > 0
+    logged = [r for r in caplog.records if r.name == "l610" and "+NOISE" in r.getMessage()]
+    assert len(logged) <= 10_000
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == "l610"]
+    assert len(warnings) == 1 and "dropped" in warnings[0].getMessage()
