@@ -5,6 +5,7 @@ The same tests run on the virtual module (the default) and on hardware::
     pytest                                   # every test on a fresh virtual module
     pytest --l610-port /dev/ttyUSB2          # the same tests on a real module
     pytest --l610-port rfc2217://host:4000 --l610-baud 921600
+    L610_TEST_PORT=/dev/ttyUSB2 pytest       # the same variables as the Rust hardware tests
 
 Fixtures:
 
@@ -31,6 +32,7 @@ Marker ``@pytest.mark.l610_hardware``: the test runs only with ``--l610-port``.
 
 from __future__ import annotations
 
+import os
 from typing import Generator, Iterator, Optional
 
 import pytest
@@ -44,10 +46,11 @@ _TRANSCRIPT_KEY = pytest.StashKey[l610.Modem]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--l610-port``, ``--l610-baud``, ``--l610-server-host``."""
     group = parser.getgroup("l610", "Fibocom L610 driver")
-    group.addoption("--l610-port", default=None,
+    group.addoption("--l610-port", default=os.environ.get("L610_TEST_PORT") or None,
                     help="run on a real module at this port (path, socket://, rfc2217://); "
-                         "default: a fresh virtual module per test")
-    group.addoption("--l610-baud", type=int, default=115200, help="baud rate (default 115200)")
+                         "default: $L610_TEST_PORT, else a fresh virtual module per test")
+    group.addoption("--l610-baud", type=int, default=int(os.environ.get("L610_TEST_BAUD") or 115200),
+                    help="baud rate (default: $L610_TEST_BAUD, else 115200)")
     group.addoption("--l610-server-host", default=None,
                     help="with --l610-port: this machine's address as the module reaches it, "
                          "for tests that use the local TLS server")

@@ -40,10 +40,11 @@ def test_http_get(tmp_path: Path) -> None:
 def test_plugin_example_runs_with_the_installed_plugin() -> None:
     """examples/python/test_with_plugin.py needs no conftest: the fixtures come from the
     installed package's pytest11 entry point. The hardware-only test is skipped."""
+    env = {k: v for k, v in os.environ.items() if k not in ("L610_TEST_PORT", "L610_TEST_BAUD")}
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs",
          str(EXAMPLES / "test_with_plugin.py")],
-        cwd=EXAMPLES.parent, capture_output=True, text=True, timeout=300,
+        cwd=EXAMPLES.parent, capture_output=True, text=True, timeout=300, env=env,
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "3 passed, 1 skipped" in out.stdout, out.stdout
