@@ -45,18 +45,9 @@ pub fn check_line(line: &str) -> Outcome<Command> {
             "{t:?} looks like two commands: send them one per line"
         )));
     }
-    let cmd = Command::from_line(t);
-    // A person's command: its own `+NAME:` lines and bare lines (ATI, AT+CGMR) are its answer;
-    // other `+X:` lines are URCs.
-    let body = &cmd.line()[2..];
-    let name_end = body.find(['=', '?']).unwrap_or(body.len());
-    let name = body[..name_end].to_owned();
-    let cmd = if name.starts_with(['+', '^', '$', '%']) && name.len() > 1 {
-        cmd.expects(&name)
-    } else {
-        cmd
-    };
-    Ok(cmd.bare_lines())
+    // A person's command, with the meaning the core gives it in every language: its own
+    // `+NAME:` lines and bare lines (ATI, AT+CGMR) are its answer; other `+X:` lines are URCs.
+    Ok(Modem::line_command(t))
 }
 
 #[derive(Serialize)]
@@ -235,6 +226,11 @@ pub fn run(
     }
     stop.store(true, Ordering::SeqCst);
     let _ = printer.join();
+    // What came in after the printer's last look (a URC that followed the last answer) is shown
+    // too: the module said it before the console ended.
+    for u in m.modem.drain_urcs() {
+        println!("! {}", urc_text(&u));
+    }
     let _ = out;
     if crate::interrupt::requested() {
         return Err(Failure {
