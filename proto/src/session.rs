@@ -86,7 +86,8 @@ struct InFlight {
     phase: Phase,
     deadline: Instant,
     echo_seen: bool,
-    lines: Vec<String>,
+    /// Response lines kept so far (in [`Session::response`]).
+    kept: usize,
     bytes: usize,
     seen_lines: usize,
     too_large: bool,
@@ -113,6 +114,9 @@ pub struct Session {
     tx: Vec<u8>,
     tx_pos: usize,
     events: VecDeque<Event>,
+    /// The response lines of the command in flight, joined by `\n`: one buffer reused from
+    /// command to command, copied once into the `Response` on `OK`.
+    response: String,
     outcomes: Vec<(CommandId, Outcome)>,
     urcs: VecDeque<Urc>,
     sockets: Sockets,
@@ -121,6 +125,8 @@ pub struct Session {
     stats: Stats,
     next_id: u64,
     now: Instant,
+    /// When the last feed that could change framing state came (the payload stall timer runs
+    /// from it; a byte inside a line, taken by the fast path, cannot start or feed a payload).
     last_rx: Instant,
     /// Received lines are redacted from the trace (a secret upload is running or just ended).
     secret_rx: bool,
@@ -153,6 +159,7 @@ impl Session {
             tx: Vec::new(),
             tx_pos: 0,
             events: VecDeque::new(),
+            response: String::new(),
             outcomes: Vec::new(),
             urcs: VecDeque::new(),
             pdp_events: 0,
@@ -179,7 +186,7 @@ impl Session {
         if self.closed.is_some() {
             return Err(SubmitError::Closed);
         }
-        if cmd.line.chars().any(char::is_control) {
+        if has_control(cmd.line()) {
             return Err(SubmitError::ControlCharacter);
         }
         if self.queue.len() >= self.cfg.max_queued {
@@ -245,7 +252,24 @@ impl Session {
     }
 
     /// Bytes from the module, in any split.
-    pub fn handle_input(&mut self, mut bytes: &[u8], now: Instant) {
+    #[inline]
+    pub fn handle_input(&mut self, bytes: &[u8], now: Instant) {
+        // Fast path for a feed of one byte inside a line (a UART interrupt's): no frame can end,
+        // so none of the per-frame bookkeeping below can change anything. Not while draining
+        // (the quiet period restarts with every byte). With no command in flight, nothing
+        // waits in the queue: every path that ends a command or a drain starts the next one.
+        if let [b] = *bytes {
+            if self.drain.is_none() && self.framer.push_in_line(b) {
+                self.stats.rx_bytes += 1;
+                self.now = now.max(self.now);
+                return;
+            }
+        }
+        self.handle_input_frames(bytes, now);
+    }
+
+    #[inline(never)]
+    fn handle_input_frames(&mut self, mut bytes: &[u8], now: Instant) {
         self.now = now.max(self.now);
         if bytes.is_empty() {
             self.advance(now);
@@ -362,10 +386,12 @@ impl Session {
         if cmd.secret {
             self.secret_rx = true;
         }
-        self.tx.extend_from_slice(cmd.line.as_bytes());
+        let line = cmd.line();
+        self.tx.reserve(line.len() + 1);
+        self.tx.extend_from_slice(line.as_bytes());
         self.tx.push(b'\r');
         if self.cfg.trace {
-            let at = self.tx.len() - cmd.line.len() - 1;
+            let at = self.tx.len() - line.len() - 1;
             let text = trace::escape(&self.tx[at..]);
             self.trace(Direction::Tx, text);
         }
@@ -377,13 +403,14 @@ impl Session {
                 cmd.timeout.unwrap_or(self.cfg.command_timeout),
             )
         };
+        self.clear_response();
         self.inflight = Some(InFlight {
             id,
             cmd,
             phase,
             deadline: self.now + wait,
             echo_seen: false,
-            lines: Vec::new(),
+            kept: 0,
             bytes: 0,
             seen_lines: 0,
             too_large: false,
@@ -477,7 +504,7 @@ impl Session {
     }
 
     fn on_line(&mut self, line: &str, raw: &[u8]) {
-        let boot = urc::is_boot(line);
+        let boot = is_boot(line);
         let final_result = final_result(line);
         let redact = self.secret_rx && !boot && final_result.is_none();
         self.trace_rx(raw, redact);
@@ -526,24 +553,32 @@ impl Session {
                         if let Some(format) = f.cmd.on_ok_format {
                             self.framer.set_format(format);
                         }
-                        Outcome::Ok(Response { lines: f.lines })
+                        Outcome::Ok(Response::from_text(String::from(self.response.as_str())))
                     }
                     other => other,
                 };
                 self.finish(f.id, outcome);
                 return;
             }
-            if owns(&f.cmd, f.lines.len(), line) {
+            if owns(&f.cmd, f.kept, line) {
                 f.seen_lines += 1;
                 f.bytes = f.bytes.saturating_add(line.len());
+                if f.too_large {
+                    return;
+                }
                 if f.seen_lines > self.cfg.max_response_lines
                     || f.bytes > self.cfg.max_response_bytes
                 {
                     // Counted, not kept: a module that never stops must not grow memory.
                     f.too_large = true;
-                    f.lines = Vec::new();
+                    f.kept = 0;
+                    self.clear_response();
                 } else {
-                    f.lines.push(line.to_owned());
+                    if f.kept > 0 {
+                        self.response.push('\n');
+                    }
+                    self.response.push_str(line);
+                    f.kept += 1;
                 }
                 return;
             }
@@ -552,6 +587,15 @@ impl Session {
             return;
         }
         self.deliver(urc::parse(line));
+    }
+
+    /// Empty the response buffer; one that grew large for a long answer is given back.
+    fn clear_response(&mut self) {
+        if self.response.capacity() > 4096 {
+            self.response = String::new();
+        } else {
+            self.response.clear();
+        }
     }
 
     fn on_boot(&mut self, line: &str) {
@@ -755,20 +799,52 @@ impl Session {
     }
 }
 
+/// Would the submit check refuse this line? ASCII (every command the crate builds) is checked
+/// a byte at a time; anything else by `char`, for the C1 controls.
+fn has_control(line: &str) -> bool {
+    if line.is_ascii() {
+        line.bytes().any(|b| b < 0x20 || b == 0x7f)
+    } else {
+        line.chars().any(char::is_control)
+    }
+}
+
+/// Whether a line starting with byte `b` may start with other characters once trimmed
+/// (`str::trim` removes Unicode whitespace: ASCII 0x09..=0x0D and space, or a non-ASCII char).
+#[inline]
+fn may_trim(b: u8) -> bool {
+    !b.is_ascii() || matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// A boot URC (`AT command ready`, `RDY`); decided on the first byte for every other line.
+#[inline]
+fn is_boot(line: &str) -> bool {
+    match line.as_bytes() {
+        [b'A', b'T', b' ', ..] | [b'R', b'D', ..] => urc::is_boot(line),
+        [b, ..] if may_trim(*b) => urc::is_boot(line),
+        _ => false,
+    }
+}
+
 /// Is the line the echo of exactly this command?
 fn is_echo(cmd: &Command, line: &str) -> bool {
-    line.trim_end().eq_ignore_ascii_case(&cmd.line)
+    let echo = cmd.line().as_bytes();
+    // The line itself, then trailing white space at most; compared as bytes (cheap refusals).
+    line.len() >= echo.len()
+        && line.as_bytes()[..echo.len()].eq_ignore_ascii_case(echo)
+        && line.trim_end().len() == echo.len()
 }
 
 /// Does the line belong to the command's response (which has `kept` lines so far)?
 fn owns(cmd: &Command, kept: usize, line: &str) -> bool {
     if line.starts_with('+') {
-        let (name, params) = line.split_once(':').unwrap_or((line, ""));
-        if !cmd
-            .expects
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(name.trim()))
-        {
+        // Bytes, not `split_once`: a `+NAME` is short and the colon near the front.
+        let (name, params) = match line.bytes().position(|b| b == b':') {
+            Some(at) => (&line[..at], &line[at + 1..]),
+            None => (line, ""),
+        };
+        let name = name.trim_end().as_bytes();
+        if !cmd.expected().any(|p| p.eq_ignore_ascii_case(name)) {
             return false;
         }
         match (cmd.shape, cmd.max_lines) {
@@ -782,7 +858,19 @@ fn owns(cmd: &Command, kept: usize, line: &str) -> bool {
 }
 
 /// `OK`, `ERROR`, `+CME ERROR: ...`, `+CMS ERROR: ...`.
+#[inline]
 fn final_result(line: &str) -> Option<Outcome> {
+    // Decided on the first byte for most lines (`+CSQ: 23,99` cannot be one).
+    match line.as_bytes() {
+        [b'O', b'K'] => return Some(Outcome::Ok(Response::default())),
+        [b'O' | b'E', ..] | [b'+', b'C', b'M', b'E' | b'S', ..] => {}
+        [b, ..] if may_trim(*b) => {}
+        _ => return None,
+    }
+    final_result_slow(line)
+}
+
+fn final_result_slow(line: &str) -> Option<Outcome> {
     let line = line.trim();
     match line {
         "OK" => return Some(Outcome::Ok(Response::default())),

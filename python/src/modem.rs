@@ -438,7 +438,7 @@ impl Modem {
         if redact_payload {
             cmd = cmd.secret();
         }
-        self.call(py, move |m| m.command(&cmd).map(|r| r.lines))
+        self.call(py, move |m| m.command(&cmd).map(|r| r.to_lines()))
     }
 
     fn probe(&self, py: Python<'_>) -> PyResult<()> {
