@@ -7,6 +7,7 @@ use core::fmt;
 use core::time::Duration;
 
 use crate::framing::ReceiveFormat;
+use crate::text::Text;
 
 /// Names a submitted command; its [`Outcome`](crate::Outcome) is taken by this id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -22,10 +23,11 @@ pub struct CommandId(pub u64);
 /// ```
 #[derive(Clone)]
 pub struct Command {
-    /// The line, then each expected prefix after a `\n` — one allocation per command (a clone
-    /// on every submit is the common case), where a `String` and a `Vec<String>` were three.
-    /// A line never holds a `\n` that matters: submit refuses control characters.
-    pub(crate) text: String,
+    /// The line, then each expected prefix after a `\n`, inline when short: a clone on every
+    /// submit (the common case) allocates nothing, where a `String` and a `Vec<String>` were
+    /// three allocations. A line never holds a `\n` that matters: submit refuses control
+    /// characters.
+    pub(crate) text: Text,
     pub(crate) line_len: usize,
     pub(crate) bare_lines: bool,
     pub(crate) shape: Option<fn(&str) -> bool>,
@@ -44,7 +46,7 @@ impl fmt::Debug for Command {
             .field("line", &self.line())
             .field(
                 "expects",
-                &self.text[self.line_len..]
+                &self.text.as_str()[self.line_len..]
                     .split('\n')
                     .skip(1)
                     .collect::<Vec<_>>(),
@@ -66,7 +68,7 @@ impl Command {
     pub fn new(body: impl AsRef<str>) -> Self {
         let body = body.as_ref();
         // Room for a prefix or two, so that `expects` does not reallocate.
-        let mut text = String::with_capacity(2 + body.len() + 24);
+        let mut text = Text::with_capacity(2 + body.len() + 24);
         text.push_str("AT");
         text.push_str(body);
         Command {
@@ -163,7 +165,12 @@ impl Command {
 
     /// The command line as written, without the terminating CR.
     pub fn line(&self) -> &str {
-        &self.text[..self.line_len]
+        &self.text.as_str()[..self.line_len]
+    }
+
+    /// [`line`](Self::line) as bytes (no UTF-8 check of the inline text: the receive path).
+    pub(crate) fn line_bytes(&self) -> &[u8] {
+        &self.text.as_bytes()[..self.line_len]
     }
 
     /// The prefixes given with [`expects`](Self::expects), in order.
@@ -191,7 +198,8 @@ impl Command {
 /// end it), so a response costs one allocation however many lines it has.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Response {
-    text: String,
+    /// Inline when short (`+CSQ: 23,99`): no allocation at all.
+    text: Text,
 }
 
 impl Response {
@@ -202,7 +210,7 @@ impl Response {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        let mut text = String::new();
+        let mut text = Text::default();
         for (i, l) in lines.into_iter().enumerate() {
             if i > 0 {
                 text.push('\n');
@@ -213,22 +221,24 @@ impl Response {
     }
 
     /// The response from lines already joined by `\n`.
-    pub(crate) fn from_text(text: String) -> Self {
-        Response { text }
+    pub(crate) fn from_text(text: &str) -> Self {
+        Response {
+            text: Text::from_str(text),
+        }
     }
 
     /// The lines in order of arrival.
     pub fn lines(&self) -> impl Iterator<Item = &str> + '_ {
         // `"".split('\n')` would give one empty line; an empty text is no line.
         (!self.text.is_empty())
-            .then(|| self.text.split('\n'))
+            .then(|| self.text.as_str().split('\n'))
             .into_iter()
             .flatten()
     }
 
     /// The lines joined by `\n`.
     pub fn text(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 
     /// How many lines.
@@ -236,7 +246,7 @@ impl Response {
         if self.text.is_empty() {
             0
         } else {
-            1 + self.text.bytes().filter(|&b| b == b'\n').count()
+            1 + self.text.as_bytes().iter().filter(|&&b| b == b'\n').count()
         }
     }
 

@@ -186,7 +186,7 @@ impl Session {
         if self.closed.is_some() {
             return Err(SubmitError::Closed);
         }
-        if has_control(cmd.line()) {
+        if has_control(&cmd) {
             return Err(SubmitError::ControlCharacter);
         }
         if self.queue.len() >= self.cfg.max_queued {
@@ -386,9 +386,9 @@ impl Session {
         if cmd.secret {
             self.secret_rx = true;
         }
-        let line = cmd.line();
+        let line = cmd.line_bytes();
         self.tx.reserve(line.len() + 1);
-        self.tx.extend_from_slice(line.as_bytes());
+        self.tx.extend_from_slice(line);
         self.tx.push(b'\r');
         if self.cfg.trace {
             let at = self.tx.len() - line.len() - 1;
@@ -553,7 +553,7 @@ impl Session {
                         if let Some(format) = f.cmd.on_ok_format {
                             self.framer.set_format(format);
                         }
-                        Outcome::Ok(Response::from_text(String::from(self.response.as_str())))
+                        Outcome::Ok(Response::from_text(&self.response))
                     }
                     other => other,
                 };
@@ -801,11 +801,12 @@ impl Session {
 
 /// Would the submit check refuse this line? ASCII (every command the crate builds) is checked
 /// a byte at a time; anything else by `char`, for the C1 controls.
-fn has_control(line: &str) -> bool {
+fn has_control(cmd: &Command) -> bool {
+    let line = cmd.line_bytes();
     if line.is_ascii() {
-        line.bytes().any(|b| b < 0x20 || b == 0x7f)
+        line.iter().any(|&b| b < 0x20 || b == 0x7f)
     } else {
-        line.chars().any(char::is_control)
+        cmd.line().chars().any(char::is_control)
     }
 }
 
@@ -828,7 +829,7 @@ fn is_boot(line: &str) -> bool {
 
 /// Is the line the echo of exactly this command?
 fn is_echo(cmd: &Command, line: &str) -> bool {
-    let echo = cmd.line().as_bytes();
+    let echo = cmd.line_bytes();
     // The line itself, then trailing white space at most; compared as bytes (cheap refusals).
     line.len() >= echo.len()
         && line.as_bytes()[..echo.len()].eq_ignore_ascii_case(echo)
