@@ -8,7 +8,7 @@
 //! if the command expects `+NAME` (and its answer shape fits); `OK`/`ERROR`/`+CME ERROR` end it;
 //! everything else is a URC, routed to the socket slots, the PDP state or a bounded queue.
 
-use alloc::borrow::ToOwned;
+use alloc::borrow::{Cow, ToOwned};
 use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -194,8 +194,13 @@ impl Session {
         }
         let id = CommandId(self.next_id);
         self.next_id += 1;
-        self.queue.push_back((id, cmd));
         self.advance(now);
+        if self.queue.is_empty() && self.line_free() {
+            // What `start_next` would do after queueing it, without the trip through the queue.
+            self.start(id, cmd);
+        } else {
+            self.queue.push_back((id, cmd));
+        }
         Ok(id)
     }
 
@@ -373,13 +378,22 @@ impl Session {
         self.tx.truncate(self.tx_pos);
     }
 
+    /// Nothing in flight, no drain, not closed: the next command may start.
+    fn line_free(&self) -> bool {
+        self.inflight.is_none() && self.drain.is_none() && self.closed.is_none()
+    }
+
     fn start_next(&mut self) {
-        if self.inflight.is_some() || self.drain.is_some() || self.closed.is_some() {
+        if !self.line_free() {
             return;
         }
         let Some((id, cmd)) = self.queue.pop_front() else {
             return;
         };
+        self.start(id, cmd);
+    }
+
+    fn start(&mut self, id: CommandId, cmd: Command) {
         if self.tx_pos == self.tx.len() && !cmd.secret {
             self.secret_rx = false;
         }
@@ -440,14 +454,7 @@ impl Session {
     fn on_frame(&mut self, frame: Frame) {
         match frame {
             Frame::Line(bytes) => {
-                match core::str::from_utf8(&bytes) {
-                    // Valid UTF-8 (all the module sends) is classified without a copy.
-                    Ok(line) => self.on_line(line, &bytes),
-                    Err(_) => {
-                        let lossy = String::from_utf8_lossy(&bytes).into_owned();
-                        self.on_line(&lossy, &bytes);
-                    }
-                }
+                self.on_line(&bytes);
                 self.framer.recycle(bytes);
             }
             Frame::Prompt => {
@@ -503,13 +510,16 @@ impl Session {
         self.notify(Event::Framing(e));
     }
 
-    fn on_line(&mut self, line: &str, raw: &[u8]) {
+    /// Classify a line. Echoes and final results are decided on the bytes; the text (valid
+    /// UTF-8, which is all the module sends, borrowed; anything else made valid, lossily) is
+    /// taken only for a line that is kept or parsed.
+    fn on_line(&mut self, line: &[u8]) {
         let boot = is_boot(line);
         let final_result = final_result(line);
         let redact = self.secret_rx && !boot && final_result.is_none();
-        self.trace_rx(raw, redact);
+        self.trace_rx(line, redact);
         if boot {
-            self.on_boot(line);
+            self.on_boot(&text(line));
             return;
         }
         if let Some(f) = self.inflight.as_mut() {
@@ -561,6 +571,7 @@ impl Session {
                 return;
             }
             if owns(&f.cmd, f.kept, line) {
+                let line = text(line);
                 f.seen_lines += 1;
                 f.bytes = f.bytes.saturating_add(line.len());
                 if f.too_large {
@@ -577,7 +588,7 @@ impl Session {
                     if f.kept > 0 {
                         self.response.push('\n');
                     }
-                    self.response.push_str(line);
+                    self.response.push_str(&line);
                     f.kept += 1;
                 }
                 return;
@@ -586,7 +597,7 @@ impl Session {
             self.stats.stray += 1;
             return;
         }
-        self.deliver(urc::parse(line));
+        self.deliver(urc::parse(&text(line)));
     }
 
     /// Empty the response buffer; one that grew large for a long answer is given back.
@@ -817,39 +828,68 @@ fn may_trim(b: u8) -> bool {
     !b.is_ascii() || matches!(b, b'\t'..=b'\r' | b' ')
 }
 
+/// A line as text: borrowed when valid UTF-8, else with U+FFFD for what is not.
+fn text(line: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(line)
+}
+
+/// Bytes `str::trim_end` would certainly remove (ASCII white space); a non-ASCII byte may be
+/// part of Unicode white space, so the callers ask `str` then.
+#[inline]
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// `line` (the start of a line) without trailing white space, as `str::trim_end` has it.
+fn trim_end(line: &[u8]) -> Cow<'_, [u8]> {
+    let mut end = line.len();
+    while end > 0 && ascii_space(line[end - 1]) {
+        end -= 1;
+    }
+    if end == 0 || line[end - 1].is_ascii() {
+        Cow::Borrowed(&line[..end])
+    } else {
+        Cow::Owned(text(line).trim_end().as_bytes().to_vec())
+    }
+}
+
 /// A boot URC (`AT command ready`, `RDY`); decided on the first byte for every other line.
 #[inline]
-fn is_boot(line: &str) -> bool {
-    match line.as_bytes() {
-        [b'A', b'T', b' ', ..] | [b'R', b'D', ..] => urc::is_boot(line),
-        [b, ..] if may_trim(*b) => urc::is_boot(line),
+fn is_boot(line: &[u8]) -> bool {
+    match line {
+        [b'A', b'T', b' ', ..] | [b'R', b'D', ..] => urc::is_boot(&text(line)),
+        [b, ..] if may_trim(*b) => urc::is_boot(&text(line)),
         _ => false,
     }
 }
 
 /// Is the line the echo of exactly this command?
-fn is_echo(cmd: &Command, line: &str) -> bool {
+fn is_echo(cmd: &Command, line: &[u8]) -> bool {
     let echo = cmd.line_bytes();
-    // The line itself, then trailing white space at most; compared as bytes (cheap refusals).
-    line.len() >= echo.len()
-        && line.as_bytes()[..echo.len()].eq_ignore_ascii_case(echo)
-        && line.trim_end().len() == echo.len()
+    let Some((start, rest)) = line.split_at_checked(echo.len()) else {
+        return false;
+    };
+    // Exact first (the module echoes as written), then without case; then nothing but trailing
+    // white space.
+    (start == echo || start.eq_ignore_ascii_case(echo))
+        && (rest.iter().all(|&b| ascii_space(b))
+            || (!rest.is_ascii() && text(line).trim_end().len() == echo.len()))
 }
 
 /// Does the line belong to the command's response (which has `kept` lines so far)?
-fn owns(cmd: &Command, kept: usize, line: &str) -> bool {
-    if line.starts_with('+') {
+fn owns(cmd: &Command, kept: usize, line: &[u8]) -> bool {
+    if line.first() == Some(&b'+') {
         // Bytes, not `split_once`: a `+NAME` is short and the colon near the front.
-        let (name, params) = match line.bytes().position(|b| b == b':') {
+        let (name, params) = match line.iter().position(|&b| b == b':') {
             Some(at) => (&line[..at], &line[at + 1..]),
-            None => (line, ""),
+            None => (line, &[][..]),
         };
-        let name = name.trim_end().as_bytes();
-        if !cmd.expected().any(|p| p.eq_ignore_ascii_case(name)) {
+        let name = trim_end(name);
+        if !cmd.expected().any(|p| p.eq_ignore_ascii_case(&name)) {
             return false;
         }
         match (cmd.shape, cmd.max_lines) {
-            (Some(shape), max) => max.is_none_or(|m| kept < m) && shape(params.trim()),
+            (Some(shape), max) => max.is_none_or(|m| kept < m) && shape(text(params).trim()),
             (None, Some(m)) => kept < m,
             (None, None) => true,
         }
@@ -860,15 +900,15 @@ fn owns(cmd: &Command, kept: usize, line: &str) -> bool {
 
 /// `OK`, `ERROR`, `+CME ERROR: ...`, `+CMS ERROR: ...`.
 #[inline]
-fn final_result(line: &str) -> Option<Outcome> {
+fn final_result(line: &[u8]) -> Option<Outcome> {
     // Decided on the first byte for most lines (`+CSQ: 23,99` cannot be one).
-    match line.as_bytes() {
+    match line {
         [b'O', b'K'] => return Some(Outcome::Ok(Response::default())),
         [b'O' | b'E', ..] | [b'+', b'C', b'M', b'E' | b'S', ..] => {}
         [b, ..] if may_trim(*b) => {}
         _ => return None,
     }
-    final_result_slow(line)
+    final_result_slow(&text(line))
 }
 
 fn final_result_slow(line: &str) -> Option<Outcome> {

@@ -236,3 +236,43 @@ fn several_prefixes_are_each_expected() {
     assert_eq!(ok_lines(s.take_outcome(id)), ["+ONE: 1", "+TWO : 2"]);
     assert_eq!(s.pop_urc(), Some(Urc::Other("+THREE: 3".into())));
 }
+
+/// Lines are classified on their bytes, and taken as text (lossily when not UTF-8) only when
+/// kept or parsed: the same answers as classifying the lossy text.
+#[test]
+fn lines_that_are_not_utf8_or_end_in_white_space_are_classified_as_before() {
+    let mut s = Session::new(SessionConfig::default());
+    let t = Instant::ZERO;
+    let id = s
+        .submit(Command::new("+GTSSLMODE?").expects("+GTSSLMODE"), t)
+        .unwrap();
+    // An echo with trailing white space, a response line and a URC that are not UTF-8, a
+    // name with Unicode white space before its colon, and `OK ` with a trailing space.
+    s.handle_input(
+        b"at+gtsslmode? \t\r\r\n+GTSSLMODE: \xff1\r\n\r\n+X\xffY: 2\r\n\
+          +GTSSLMODE\xc2\xa0: 3\r\n\r\nOK \r\n",
+        t,
+    );
+    assert_eq!(
+        ok_lines(s.take_outcome(id)),
+        ["+GTSSLMODE: \u{fffd}1", "+GTSSLMODE\u{a0}: 3"]
+    );
+    assert_eq!(s.pop_urc(), Some(Urc::Other("+X\u{fffd}Y: 2".into())));
+    assert_eq!(s.pop_urc(), None);
+    // The echo of a command with a non-ASCII line, followed by Unicode white space.
+    let id = s.submit(Command::new("+NAME=\"é\""), t).unwrap();
+    s.handle_input("AT+NAME=\"é\"\u{3000}\r\r\nOK\r\n".as_bytes(), t);
+    assert_eq!(ok_lines(s.take_outcome(id)), Vec::<String>::new());
+    assert_eq!(s.pop_urc(), None);
+    assert_eq!(s.stats().stray, 0);
+    // A `+CME ERROR` whose text is not UTF-8 ends the command, its text made valid.
+    let id = s.submit(Command::new(""), t).unwrap();
+    s.handle_input(b"AT\r\r\n+CME ERROR: \xfe\r\n", t);
+    assert_eq!(
+        s.take_outcome(id),
+        Some(Outcome::Cme {
+            code: None,
+            text: Some("\u{fffd}".into())
+        })
+    );
+}
