@@ -830,7 +830,12 @@ fn may_trim(b: u8) -> bool {
 
 /// A line as text: borrowed when valid UTF-8, else with U+FFFD for what is not.
 fn text(line: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(line)
+    // `from_utf8` first: it checks long ASCII runs (a hex `+MIPRTCP` line) a word at a time,
+    // where `from_utf8_lossy` goes byte by byte.
+    match core::str::from_utf8(line) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(line),
+    }
 }
 
 /// Bytes `str::trim_end` would certainly remove (ASCII white space); a non-ASCII byte may be
