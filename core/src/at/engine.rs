@@ -26,7 +26,7 @@
 //!   session lock is released, holding only the tracer's dispatch lock.
 
 use std::io::{self, Read, Write};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -61,6 +61,10 @@ struct Port {
 pub(crate) struct Shared {
     session: Mutex<Session>,
     changed: Condvar,
+    /// Callers sleeping on `changed` (incremented with `session` held, before the wait): a
+    /// notification with nobody to wake is skipped — it is a system call each time, two per
+    /// round trip of a caller that reads the port itself.
+    sleepers: AtomicUsize,
     port: Mutex<Port>,
     /// Callers read the port themselves (see the module documentation): the reader thread keeps
     /// off it until this time (nanoseconds after `epoch`).
@@ -102,6 +106,7 @@ impl Engine {
         let shared = Arc::new(Shared {
             session: Mutex::new(Session::new(session_config)),
             changed: Condvar::new(),
+            sleepers: AtomicUsize::new(0),
             port: Mutex::new(Port {
                 reader: Some(reader),
                 buf: vec![0u8; READ_BUFFER],
@@ -176,7 +181,7 @@ impl Engine {
                     // Whatever it ended with, the caller asked to stop.
                     let _ = s.take_outcome(id);
                 }
-                self.shared.changed.notify_all();
+                self.shared.wake();
                 // Send the ESC a cancel may have queued, without waiting for anything else.
                 let _ = self.flush_now();
                 Err(Error::Cancelled)
@@ -213,12 +218,12 @@ impl Engine {
                         drop(s);
                         let written = write_all(&mut **writer, &bytes);
                         drop(w);
-                        sh.changed.notify_all();
+                        sh.wake();
                         if let Err(e) = written {
                             let mut s = lock(&sh.session);
                             s.close(&format!("writing to the port failed: {e}"));
                             drop(s);
-                            sh.changed.notify_all();
+                            sh.wake();
                             return Err(Interrupted::Io(e));
                         }
                         s = lock(&sh.session);
@@ -257,7 +262,7 @@ impl Engine {
                         drop(s);
                         let ended = sh.read_once(&mut port);
                         drop(port);
-                        sh.changed.notify_all();
+                        sh.wake();
                         if let Some(why) = ended {
                             // The reader thread meets the same end on its next read.
                             sh.call_reader_back();
@@ -271,11 +276,13 @@ impl Engine {
                     sh.call_reader_back();
                 }
             }
+            sh.sleepers.fetch_add(1, Ordering::SeqCst);
             s = sh
                 .changed
                 .wait_timeout(s, sleep)
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
+            sh.sleepers.fetch_sub(1, Ordering::SeqCst);
         }
     }
 
@@ -299,7 +306,7 @@ impl Engine {
 
     /// Wake every waiter (after changing session state from the caller's side).
     pub(crate) fn notify(&self) {
-        self.shared.changed.notify_all();
+        self.shared.wake();
     }
 
     /// Close the session and stop the reader: every waiter returns `Closed` at once, no trace
@@ -308,7 +315,7 @@ impl Engine {
         let sh = &*self.shared;
         sh.stop.store(true, Ordering::Relaxed);
         lock(&sh.session).close(why);
-        sh.changed.notify_all();
+        sh.wake();
         sh.call_reader_back();
         sh.tracer.detach();
         if let Some(handle) = lock(&self.reader).take() {
@@ -340,6 +347,14 @@ impl Shared {
 
     fn nanos(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// Wake the callers sleeping on `changed` (after a change of session state, made with
+    /// `session` held, or after letting go of `port`), if there are any.
+    fn wake(&self) {
+        if self.sleepers.load(Ordering::SeqCst) > 0 {
+            self.changed.notify_all();
+        }
     }
 
     /// A caller reads (or is about to): the reader thread keeps off the port for a while.
@@ -481,7 +496,7 @@ fn read_loop(shared: &Shared) {
                 .take()
                 .unwrap_or_else(|| "the reader thread panicked".to_owned());
             lock(&self.0.session).close(&why);
-            self.0.changed.notify_all();
+            self.0.wake();
         }
     }
     let mut guard = CloseOnExit(shared, None);
@@ -510,7 +525,7 @@ fn read_loop(shared: &Shared) {
         let mut port = lock(&shared.port);
         let ended = shared.read_once(&mut port);
         drop(port);
-        shared.changed.notify_all();
+        shared.wake();
         if let Some(why) = ended {
             break why;
         }
