@@ -180,7 +180,7 @@ pub unsafe extern "C" fn l610_response_line_count(
     unsafe {
         parse(response, |r| {
             let p = out(out_count, "out_count")?;
-            put(p, r.lines.len());
+            put(p, r.len());
             Ok(())
         })
     }
@@ -200,9 +200,9 @@ pub unsafe extern "C" fn l610_response_line(
     unsafe {
         parse(response, |r| {
             let line = r
-                .lines
-                .get(index)
-                .ok_or_else(|| invalid(format!("the response has {} lines", r.lines.len())))?;
+                .lines()
+                .nth(index)
+                .ok_or_else(|| invalid(format!("the response has {} lines", r.len())))?;
             copy_text(line, buf, len, written)
         })
     }

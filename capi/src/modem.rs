@@ -538,7 +538,7 @@ pub unsafe extern "C" fn l610_modem_command(
                 cmd = cmd.timeout(t);
             }
             let response = m.modem.command(&cmd)?;
-            copy_text(&response.lines.join("\n"), buf, len, written)
+            copy_text(response.text(), buf, len, written)
         })
     }
 }

@@ -127,12 +127,12 @@ fn one(m: &Modem, cmd: &Command, out: &mut Out) -> Outcome {
             if out.json {
                 return out.json(&Answer {
                     command: cmd.line().to_owned(),
-                    lines: resp.lines,
+                    lines: resp.to_lines(),
                     result: "OK".into(),
                     urcs,
                 });
             }
-            for l in &resp.lines {
+            for l in resp.lines() {
                 out.line(l);
             }
             out.line("OK");
@@ -209,7 +209,7 @@ pub fn run(
         let mut o = std::io::stdout().lock();
         match r {
             Ok(resp) => {
-                for l in resp.lines {
+                for l in resp.lines() {
                     let _ = writeln!(o, "< {l}");
                 }
                 let _ = writeln!(o, "< OK");

@@ -314,8 +314,10 @@ impl Write for Turn {
 
 /// A byte stream the engine can split into a read half (for its reader thread) and a write half.
 pub trait Transport {
-    /// Split into halves. The read half should time out every few tens of milliseconds so the
-    /// reader thread can stop when the modem is dropped.
+    /// Split into halves. The read half should time out every few tens of milliseconds (the
+    /// transports here: 50 ms) so the reader thread can stop when the modem is dropped, and so a
+    /// caller that reads the port itself while it waits looks at its deadline and cancel hook
+    /// between reads.
     fn split(self) -> std::io::Result<(Box<dyn Read + Send>, Box<dyn Write + Send>)>;
 }
 

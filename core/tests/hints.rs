@@ -93,15 +93,15 @@ fn line_command_returns_the_commands_own_lines() {
         let cmd = Modem::line_command(line);
         assert_eq!(cmd.line().to_ascii_uppercase(), "AT+CSQ", "{line}");
         let r = rig.modem.command(&cmd).unwrap();
-        assert_eq!(r.lines, ["+CSQ: 24,99"], "{line}");
+        assert_eq!(r.to_lines(), ["+CSQ: 24,99"], "{line}");
     }
     let r = rig.modem.command(&Modem::line_command("ATI")).unwrap();
-    assert!(!r.lines.is_empty());
+    assert!(!r.is_empty());
     let r = rig
         .modem
         .command(&Modem::line_command("+GTSSLVER?"))
         .unwrap();
-    assert_eq!(r.lines, ["+GTSSLVER: 0"]);
+    assert_eq!(r.to_lines(), ["+GTSSLVER: 0"]);
 }
 
 /// A profile reports what it uploaded and skipped; the same CA applied again is not uploaded

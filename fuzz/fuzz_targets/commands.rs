@@ -22,9 +22,7 @@ enum Input<'a> {
 }
 
 fn answer(text: &str) {
-    let r = Response {
-        lines: text.split('\n').map(String::from).collect(),
-    };
+    let r = Response::from_lines(text.split('\n'));
     let _ = commands::parse_verify_mode(&r);
     let _ = commands::parse_verify_mode_support(&r);
     let _ = commands::parse_ssl_version(&r);
@@ -55,7 +53,7 @@ fn answer(text: &str) {
         assert!(t.validate().is_ok());
         assert!(commands::set_clock(&t).is_ok());
     }
-    for line in &r.lines {
+    for line in r.lines() {
         let _ = commands::is_pdp_status(line);
         let _ = commands::is_socket_id_list(line);
     }

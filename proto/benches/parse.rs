@@ -5,10 +5,48 @@
 //! - one small command (`AT+CSQ`: echo, `+CSQ: 23,99`, `OK`) through a session in steady state,
 //!   against atat's `AtDigester` digesting the same bytes;
 //! - one 2 KB hex `+MIPRTCP` line decoded into a socket buffer.
+//!
+//! Before criterion runs, the allocations of one small round trip are counted (a counting global
+//! allocator) and printed, so the allocation figure in BENCHMARKS.md is reproducible too.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use atat::digest::{AtDigester, DigestResult, Digester, ParseError, Parser};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use l610_proto::{Command, Instant, Outcome, Session, SessionConfig, SocketHandle};
+
+/// The system allocator, counting allocations (reallocations count as one each).
+struct Counting;
+
+static ALLOCS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations made by `f`, averaged over `n` runs.
+fn allocations(n: u64, mut f: impl FnMut()) -> f64 {
+    let before = ALLOCS.load(Ordering::Relaxed);
+    for _ in 0..n {
+        f();
+    }
+    (ALLOCS.load(Ordering::Relaxed) - before) as f64 / n as f64
+}
 
 fn mixed_stream() -> Vec<u8> {
     let payload: Vec<u8> = (0..2048u32).map(|i| (i * 7) as u8).collect();
@@ -34,6 +72,7 @@ fn online() -> (Session, SocketHandle) {
     (s, h)
 }
 
+#[inline(never)]
 fn feed_all(stream: &[u8], piece: usize) -> usize {
     let (mut s, h) = online();
     let cmd = Command::new("+GTSSLMODE?").expects("+GTSSLMODE");
@@ -55,6 +94,7 @@ impl Parser for NoUrcs {
 
 const CSQ: &[u8] = b"AT+CSQ\r\r\n+CSQ: 23,99\r\n\r\nOK\r\n";
 
+#[inline(never)]
 fn session_csq(s: &mut Session, cmd: &Command) -> usize {
     let id = s.submit(cmd.clone(), Instant::ZERO).unwrap();
     let n = s.poll_transmit().map_or(0, <[u8]>::len);
@@ -62,11 +102,12 @@ fn session_csq(s: &mut Session, cmd: &Command) -> usize {
     s.handle_input(CSQ, Instant::ZERO);
     while s.poll_event().is_some() {}
     match s.take_outcome(id) {
-        Some(Outcome::Ok(r)) => r.lines.len(),
+        Some(Outcome::Ok(r)) => r.len(),
         other => panic!("{other:?}"),
     }
 }
 
+#[inline(never)]
 fn atat_csq(d: &mut AtDigester<NoUrcs>) -> usize {
     let mut buf = CSQ;
     let mut responses = 0;
@@ -106,6 +147,19 @@ fn bench(c: &mut Criterion) {
     let cmd = Command::new("+CSQ").expects("+CSQ");
     let mut s = Session::new(SessionConfig::default());
     assert_eq!(session_csq(&mut s, &cmd), 1);
+    println!(
+        "allocations per small round trip: {:.2} (the command's clone included)",
+        allocations(1000, || {
+            session_csq(&mut s, &cmd);
+        })
+    );
+    println!(
+        "allocations per byte-at-a-time mixed stream: {:.0} ({} bytes)",
+        allocations(3, || {
+            feed_all(&stream, 1);
+        }),
+        stream.len()
+    );
     g.bench_function("l610_session_round_trip", |b| {
         b.iter(|| session_csq(&mut s, &cmd))
     });

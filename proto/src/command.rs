@@ -1,6 +1,5 @@
 //! A command to send: its text, which response lines it owns, its timeout, its data payload.
 
-use alloc::borrow::ToOwned;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -8,6 +7,7 @@ use core::fmt;
 use core::time::Duration;
 
 use crate::framing::ReceiveFormat;
+use crate::text::Text;
 
 /// Names a submitted command; its [`Outcome`](crate::Outcome) is taken by this id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -23,8 +23,12 @@ pub struct CommandId(pub u64);
 /// ```
 #[derive(Clone)]
 pub struct Command {
-    pub(crate) line: String,
-    pub(crate) expects: Vec<String>,
+    /// The line, then each expected prefix after a `\n`, inline when short: a clone on every
+    /// submit (the common case) allocates nothing, where a `String` and a `Vec<String>` were
+    /// three allocations. A line never holds a `\n` that matters: submit refuses control
+    /// characters.
+    pub(crate) text: Text,
+    pub(crate) line_len: usize,
     pub(crate) bare_lines: bool,
     pub(crate) shape: Option<fn(&str) -> bool>,
     pub(crate) max_lines: Option<usize>,
@@ -39,8 +43,14 @@ pub struct Command {
 impl fmt::Debug for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Command")
-            .field("line", &self.line)
-            .field("expects", &self.expects)
+            .field("line", &self.line())
+            .field(
+                "expects",
+                &self.text.as_str()[self.line_len..]
+                    .split('\n')
+                    .skip(1)
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .field(
                 "payload",
@@ -56,9 +66,14 @@ impl fmt::Debug for Command {
 impl Command {
     /// `body` is everything after `AT`, e.g. `+GTSSLMODE=1` or `E0`.
     pub fn new(body: impl AsRef<str>) -> Self {
+        let body = body.as_ref();
+        // Room for a prefix or two, so that `expects` does not reallocate.
+        let mut text = Text::with_capacity(2 + body.len() + 24);
+        text.push_str("AT");
+        text.push_str(body);
         Command {
-            line: format!("AT{}", body.as_ref()),
-            expects: Vec::new(),
+            line_len: text.len(),
+            text,
             bare_lines: false,
             shape: None,
             max_lines: None,
@@ -84,7 +99,8 @@ impl Command {
     /// are URCs.
     #[must_use]
     pub fn expects(mut self, prefix: &str) -> Self {
-        self.expects.push(prefix.to_owned());
+        self.text.push('\n');
+        self.text.push_str(prefix);
         self
     }
 
@@ -149,7 +165,20 @@ impl Command {
 
     /// The command line as written, without the terminating CR.
     pub fn line(&self) -> &str {
-        &self.line
+        &self.text.as_str()[..self.line_len]
+    }
+
+    /// [`line`](Self::line) as bytes (no UTF-8 check of the inline text: the receive path).
+    pub(crate) fn line_bytes(&self) -> &[u8] {
+        &self.text.as_bytes()[..self.line_len]
+    }
+
+    /// The prefixes given with [`expects`](Self::expects), in order.
+    pub(crate) fn expected(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        // Bytes, not `str::split`: this runs for every `+` line while the command is in flight.
+        self.text.as_bytes()[self.line_len..]
+            .split(|&b| b == b'\n')
+            .skip(1)
     }
 
     /// The timeout set on the command, if any.
@@ -164,13 +193,73 @@ impl Command {
 }
 
 /// The information lines of a successful command (echo and final result removed).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Kept as one text, the lines joined by `\n` (a line from the module never holds CR or LF: they
+/// end it), so a response costs one allocation however many lines it has.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Response {
-    /// Response lines in order of arrival.
-    pub lines: Vec<String>,
+    /// Inline when short (`+CSQ: 23,99`): no allocation at all.
+    text: Text,
 }
 
 impl Response {
+    /// A response of these lines (for tests and for drivers that build one themselves). A line
+    /// holding `\n` becomes two lines.
+    pub fn from_lines<I>(lines: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        let mut text = Text::default();
+        for (i, l) in lines.into_iter().enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str(l.as_ref());
+        }
+        Response { text }
+    }
+
+    /// The response from lines already joined by `\n`.
+    pub(crate) fn from_text(text: &str) -> Self {
+        Response {
+            text: Text::from_str(text),
+        }
+    }
+
+    /// The lines in order of arrival.
+    pub fn lines(&self) -> impl Iterator<Item = &str> + '_ {
+        // `"".split('\n')` would give one empty line; an empty text is no line.
+        (!self.text.is_empty())
+            .then(|| self.text.as_str().split('\n'))
+            .into_iter()
+            .flatten()
+    }
+
+    /// The lines joined by `\n`.
+    pub fn text(&self) -> &str {
+        self.text.as_str()
+    }
+
+    /// How many lines.
+    pub fn len(&self) -> usize {
+        if self.text.is_empty() {
+            0
+        } else {
+            1 + self.text.as_bytes().iter().filter(|&&b| b == b'\n').count()
+        }
+    }
+
+    /// No lines (a bare `OK`).
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The lines as owned strings.
+    pub fn to_lines(&self) -> Vec<String> {
+        self.lines().map(String::from).collect()
+    }
+
     /// The parameters of the first line with this prefix: `"+GTSSLMODE"` on
     /// `+GTSSLMODE: 1` gives `"1"`.
     pub fn params<'a>(&'a self, prefix: &'a str) -> Option<&'a str> {
@@ -179,9 +268,66 @@ impl Response {
 
     /// The parameters of every line with this prefix.
     pub fn all<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.lines.iter().filter_map(move |l| {
+        self.lines().filter_map(move |l| {
             let rest = l.strip_prefix(prefix)?.trim_start();
             rest.strip_prefix(':').map(str::trim)
         })
+    }
+}
+
+/// Shows the lines, as the `Vec` it once was did.
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Lines<'a>(&'a Response);
+        impl fmt::Debug for Lines<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_list().entries(self.0.lines()).finish()
+            }
+        }
+        f.debug_struct("Response")
+            .field("lines", &Lines(self))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn a_response_reads_as_the_lines_it_was_made_of() {
+        let r = Response::from_lines(["+A: 1", "", "+B:2 ", "+A : 3"]);
+        assert_eq!(r.len(), 4);
+        assert!(!r.is_empty());
+        assert_eq!(
+            r.lines().collect::<Vec<_>>(),
+            ["+A: 1", "", "+B:2 ", "+A : 3"]
+        );
+        assert_eq!(r.text(), "+A: 1\n\n+B:2 \n+A : 3");
+        assert_eq!(r.params("+A"), Some("1"));
+        assert_eq!(r.all("+A").collect::<Vec<_>>(), ["1", "3"]);
+        assert_eq!(r.params("+B"), Some("2"));
+        assert_eq!(r.params("+C"), None);
+        assert_eq!(
+            alloc::format!("{r:?}"),
+            r#"Response { lines: ["+A: 1", "", "+B:2 ", "+A : 3"] }"#
+        );
+        let none = Response::default();
+        assert_eq!((none.len(), none.is_empty()), (0, true));
+        assert_eq!(none.lines().count(), 0);
+        assert_eq!(none, Response::from_lines(Vec::<String>::new()));
+        assert_eq!(none.to_lines(), Vec::<String>::new());
+        assert_eq!(Response::from_lines(["x"]).to_lines(), vec!["x"]);
+    }
+
+    #[test]
+    fn a_command_keeps_its_line_and_prefixes_apart() {
+        let c = Command::new("+X=1").expects("+X").expects("+Y");
+        assert_eq!(c.line(), "AT+X=1");
+        assert_eq!(c.expected().collect::<Vec<_>>(), [&b"+X"[..], b"+Y"]);
+        assert_eq!(Command::new("").line(), "AT");
+        assert_eq!(Command::new("").expected().count(), 0);
+        assert_eq!(Command::from_line(" at+csq ").line(), "AT+csq");
     }
 }

@@ -158,6 +158,28 @@ impl Framer {
         )
     }
 
+    /// Take one byte into the line being read if it cannot end or split anything — not CR, LF
+    /// or a comma (which may end a raw `+MIPRTCP` header), and the line has room: the receive
+    /// path's fast path for byte-at-a-time feeds (a UART interrupt's). Exactly what
+    /// [`next_frame`](Self::next_frame) would do with that byte; `false` leaves the byte to it.
+    /// Only between [`next_frame`](Self::next_frame) calls that returned `None` (no replay
+    /// pending), as the session calls it.
+    #[inline(always)]
+    pub(crate) fn push_in_line(&mut self, b: u8) -> bool {
+        debug_assert!(self.replay.is_empty());
+        let len = self.line.len();
+        // Within the capacity too, so the push never grows (that is `extend_line`'s job).
+        if matches!(self.state, State::InLine)
+            && !matches!(b, b'\r' | b'\n' | b',')
+            && len < self.max_line
+            && len < self.line.capacity()
+        {
+            self.line.push(b);
+            return true;
+        }
+        false
+    }
+
     /// Hand back a vector from a [`Frame`] so its capacity is reused.
     #[inline]
     pub fn recycle(&mut self, mut v: Vec<u8>) {

@@ -39,6 +39,7 @@ pub mod framing;
 pub mod params;
 mod session;
 mod sockets;
+mod text;
 mod time;
 pub mod trace;
 pub mod urc;

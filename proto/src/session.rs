@@ -8,7 +8,7 @@
 //! if the command expects `+NAME` (and its answer shape fits); `OK`/`ERROR`/`+CME ERROR` end it;
 //! everything else is a URC, routed to the socket slots, the PDP state or a bounded queue.
 
-use alloc::borrow::ToOwned;
+use alloc::borrow::{Cow, ToOwned};
 use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -86,7 +86,8 @@ struct InFlight {
     phase: Phase,
     deadline: Instant,
     echo_seen: bool,
-    lines: Vec<String>,
+    /// Response lines kept so far (in [`Session::response`]).
+    kept: usize,
     bytes: usize,
     seen_lines: usize,
     too_large: bool,
@@ -113,6 +114,9 @@ pub struct Session {
     tx: Vec<u8>,
     tx_pos: usize,
     events: VecDeque<Event>,
+    /// The response lines of the command in flight, joined by `\n`: one buffer reused from
+    /// command to command, copied once into the `Response` on `OK`.
+    response: String,
     outcomes: Vec<(CommandId, Outcome)>,
     urcs: VecDeque<Urc>,
     sockets: Sockets,
@@ -121,6 +125,8 @@ pub struct Session {
     stats: Stats,
     next_id: u64,
     now: Instant,
+    /// When the last feed that could change framing state came (the payload stall timer runs
+    /// from it; a byte inside a line, taken by the fast path, cannot start or feed a payload).
     last_rx: Instant,
     /// Received lines are redacted from the trace (a secret upload is running or just ended).
     secret_rx: bool,
@@ -153,6 +159,7 @@ impl Session {
             tx: Vec::new(),
             tx_pos: 0,
             events: VecDeque::new(),
+            response: String::new(),
             outcomes: Vec::new(),
             urcs: VecDeque::new(),
             pdp_events: 0,
@@ -179,7 +186,7 @@ impl Session {
         if self.closed.is_some() {
             return Err(SubmitError::Closed);
         }
-        if cmd.line.chars().any(char::is_control) {
+        if has_control(&cmd) {
             return Err(SubmitError::ControlCharacter);
         }
         if self.queue.len() >= self.cfg.max_queued {
@@ -187,8 +194,13 @@ impl Session {
         }
         let id = CommandId(self.next_id);
         self.next_id += 1;
-        self.queue.push_back((id, cmd));
         self.advance(now);
+        if self.queue.is_empty() && self.line_free() {
+            // What `start_next` would do after queueing it, without the trip through the queue.
+            self.start(id, cmd);
+        } else {
+            self.queue.push_back((id, cmd));
+        }
         Ok(id)
     }
 
@@ -245,7 +257,24 @@ impl Session {
     }
 
     /// Bytes from the module, in any split.
-    pub fn handle_input(&mut self, mut bytes: &[u8], now: Instant) {
+    #[inline]
+    pub fn handle_input(&mut self, bytes: &[u8], now: Instant) {
+        // Fast path for a feed of one byte inside a line (a UART interrupt's): no frame can end,
+        // so none of the per-frame bookkeeping below can change anything. Not while draining
+        // (the quiet period restarts with every byte). With no command in flight, nothing
+        // waits in the queue: every path that ends a command or a drain starts the next one.
+        if let [b] = *bytes {
+            if self.drain.is_none() && self.framer.push_in_line(b) {
+                self.stats.rx_bytes += 1;
+                self.now = now.max(self.now);
+                return;
+            }
+        }
+        self.handle_input_frames(bytes, now);
+    }
+
+    #[inline(never)]
+    fn handle_input_frames(&mut self, mut bytes: &[u8], now: Instant) {
         self.now = now.max(self.now);
         if bytes.is_empty() {
             self.advance(now);
@@ -349,23 +378,34 @@ impl Session {
         self.tx.truncate(self.tx_pos);
     }
 
+    /// Nothing in flight, no drain, not closed: the next command may start.
+    fn line_free(&self) -> bool {
+        self.inflight.is_none() && self.drain.is_none() && self.closed.is_none()
+    }
+
     fn start_next(&mut self) {
-        if self.inflight.is_some() || self.drain.is_some() || self.closed.is_some() {
+        if !self.line_free() {
             return;
         }
         let Some((id, cmd)) = self.queue.pop_front() else {
             return;
         };
+        self.start(id, cmd);
+    }
+
+    fn start(&mut self, id: CommandId, cmd: Command) {
         if self.tx_pos == self.tx.len() && !cmd.secret {
             self.secret_rx = false;
         }
         if cmd.secret {
             self.secret_rx = true;
         }
-        self.tx.extend_from_slice(cmd.line.as_bytes());
+        let line = cmd.line_bytes();
+        self.tx.reserve(line.len() + 1);
+        self.tx.extend_from_slice(line);
         self.tx.push(b'\r');
         if self.cfg.trace {
-            let at = self.tx.len() - cmd.line.len() - 1;
+            let at = self.tx.len() - line.len() - 1;
             let text = trace::escape(&self.tx[at..]);
             self.trace(Direction::Tx, text);
         }
@@ -377,13 +417,14 @@ impl Session {
                 cmd.timeout.unwrap_or(self.cfg.command_timeout),
             )
         };
+        self.clear_response();
         self.inflight = Some(InFlight {
             id,
             cmd,
             phase,
             deadline: self.now + wait,
             echo_seen: false,
-            lines: Vec::new(),
+            kept: 0,
             bytes: 0,
             seen_lines: 0,
             too_large: false,
@@ -413,14 +454,7 @@ impl Session {
     fn on_frame(&mut self, frame: Frame) {
         match frame {
             Frame::Line(bytes) => {
-                match core::str::from_utf8(&bytes) {
-                    // Valid UTF-8 (all the module sends) is classified without a copy.
-                    Ok(line) => self.on_line(line, &bytes),
-                    Err(_) => {
-                        let lossy = String::from_utf8_lossy(&bytes).into_owned();
-                        self.on_line(&lossy, &bytes);
-                    }
-                }
+                self.on_line(&bytes);
                 self.framer.recycle(bytes);
             }
             Frame::Prompt => {
@@ -476,13 +510,16 @@ impl Session {
         self.notify(Event::Framing(e));
     }
 
-    fn on_line(&mut self, line: &str, raw: &[u8]) {
-        let boot = urc::is_boot(line);
+    /// Classify a line. Echoes and final results are decided on the bytes; the text (valid
+    /// UTF-8, which is all the module sends, borrowed; anything else made valid, lossily) is
+    /// taken only for a line that is kept or parsed.
+    fn on_line(&mut self, line: &[u8]) {
+        let boot = is_boot(line);
         let final_result = final_result(line);
         let redact = self.secret_rx && !boot && final_result.is_none();
-        self.trace_rx(raw, redact);
+        self.trace_rx(line, redact);
         if boot {
-            self.on_boot(line);
+            self.on_boot(&text(line));
             return;
         }
         if let Some(f) = self.inflight.as_mut() {
@@ -526,24 +563,33 @@ impl Session {
                         if let Some(format) = f.cmd.on_ok_format {
                             self.framer.set_format(format);
                         }
-                        Outcome::Ok(Response { lines: f.lines })
+                        Outcome::Ok(Response::from_text(&self.response))
                     }
                     other => other,
                 };
                 self.finish(f.id, outcome);
                 return;
             }
-            if owns(&f.cmd, f.lines.len(), line) {
+            if owns(&f.cmd, f.kept, line) {
+                let line = text(line);
                 f.seen_lines += 1;
                 f.bytes = f.bytes.saturating_add(line.len());
+                if f.too_large {
+                    return;
+                }
                 if f.seen_lines > self.cfg.max_response_lines
                     || f.bytes > self.cfg.max_response_bytes
                 {
                     // Counted, not kept: a module that never stops must not grow memory.
                     f.too_large = true;
-                    f.lines = Vec::new();
+                    f.kept = 0;
+                    self.clear_response();
                 } else {
-                    f.lines.push(line.to_owned());
+                    if f.kept > 0 {
+                        self.response.push('\n');
+                    }
+                    self.response.push_str(&line);
+                    f.kept += 1;
                 }
                 return;
             }
@@ -551,7 +597,16 @@ impl Session {
             self.stats.stray += 1;
             return;
         }
-        self.deliver(urc::parse(line));
+        self.deliver(urc::parse(&text(line)));
+    }
+
+    /// Empty the response buffer; one that grew large for a long answer is given back.
+    fn clear_response(&mut self) {
+        if self.response.capacity() > 4096 {
+            self.response = String::new();
+        } else {
+            self.response.clear();
+        }
     }
 
     fn on_boot(&mut self, line: &str) {
@@ -773,24 +828,91 @@ impl Session {
     }
 }
 
+/// Would the submit check refuse this line? ASCII (every command the crate builds) is checked
+/// a byte at a time; anything else by `char`, for the C1 controls.
+fn has_control(cmd: &Command) -> bool {
+    let line = cmd.line_bytes();
+    if line.is_ascii() {
+        line.iter().any(|&b| b < 0x20 || b == 0x7f)
+    } else {
+        cmd.line().chars().any(char::is_control)
+    }
+}
+
+/// Whether a line starting with byte `b` may start with other characters once trimmed
+/// (`str::trim` removes Unicode whitespace: ASCII 0x09..=0x0D and space, or a non-ASCII char).
+#[inline]
+fn may_trim(b: u8) -> bool {
+    !b.is_ascii() || matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// A line as text: borrowed when valid UTF-8, else with U+FFFD for what is not.
+fn text(line: &[u8]) -> Cow<'_, str> {
+    // `from_utf8` first: it checks long ASCII runs (a hex `+MIPRTCP` line) a word at a time,
+    // where `from_utf8_lossy` goes byte by byte.
+    match core::str::from_utf8(line) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(line),
+    }
+}
+
+/// Bytes `str::trim_end` would certainly remove (ASCII white space); a non-ASCII byte may be
+/// part of Unicode white space, so the callers ask `str` then.
+#[inline]
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// `line` (the start of a line) without trailing white space, as `str::trim_end` has it.
+fn trim_end(line: &[u8]) -> Cow<'_, [u8]> {
+    let mut end = line.len();
+    while end > 0 && ascii_space(line[end - 1]) {
+        end -= 1;
+    }
+    if end == 0 || line[end - 1].is_ascii() {
+        Cow::Borrowed(&line[..end])
+    } else {
+        Cow::Owned(text(line).trim_end().as_bytes().to_vec())
+    }
+}
+
+/// A boot URC (`AT command ready`, `RDY`); decided on the first byte for every other line.
+#[inline]
+fn is_boot(line: &[u8]) -> bool {
+    match line {
+        [b'A', b'T', b' ', ..] | [b'R', b'D', ..] => urc::is_boot(&text(line)),
+        [b, ..] if may_trim(*b) => urc::is_boot(&text(line)),
+        _ => false,
+    }
+}
+
 /// Is the line the echo of exactly this command?
-fn is_echo(cmd: &Command, line: &str) -> bool {
-    line.trim_end().eq_ignore_ascii_case(&cmd.line)
+fn is_echo(cmd: &Command, line: &[u8]) -> bool {
+    let echo = cmd.line_bytes();
+    let Some((start, rest)) = line.split_at_checked(echo.len()) else {
+        return false;
+    };
+    // Exact first (the module echoes as written), then without case; then nothing but trailing
+    // white space.
+    (start == echo || start.eq_ignore_ascii_case(echo))
+        && (rest.iter().all(|&b| ascii_space(b))
+            || (!rest.is_ascii() && text(line).trim_end().len() == echo.len()))
 }
 
 /// Does the line belong to the command's response (which has `kept` lines so far)?
-fn owns(cmd: &Command, kept: usize, line: &str) -> bool {
-    if line.starts_with('+') {
-        let (name, params) = line.split_once(':').unwrap_or((line, ""));
-        if !cmd
-            .expects
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(name.trim()))
-        {
+fn owns(cmd: &Command, kept: usize, line: &[u8]) -> bool {
+    if line.first() == Some(&b'+') {
+        // Bytes, not `split_once`: a `+NAME` is short and the colon near the front.
+        let (name, params) = match line.iter().position(|&b| b == b':') {
+            Some(at) => (&line[..at], &line[at + 1..]),
+            None => (line, &[][..]),
+        };
+        let name = trim_end(name);
+        if !cmd.expected().any(|p| p.eq_ignore_ascii_case(&name)) {
             return false;
         }
         match (cmd.shape, cmd.max_lines) {
-            (Some(shape), max) => max.is_none_or(|m| kept < m) && shape(params.trim()),
+            (Some(shape), max) => max.is_none_or(|m| kept < m) && shape(text(params).trim()),
             (None, Some(m)) => kept < m,
             (None, None) => true,
         }
@@ -800,7 +922,19 @@ fn owns(cmd: &Command, kept: usize, line: &str) -> bool {
 }
 
 /// `OK`, `ERROR`, `+CME ERROR: ...`, `+CMS ERROR: ...`.
-fn final_result(line: &str) -> Option<Outcome> {
+#[inline]
+fn final_result(line: &[u8]) -> Option<Outcome> {
+    // Decided on the first byte for most lines (`+CSQ: 23,99` cannot be one).
+    match line {
+        [b'O', b'K'] => return Some(Outcome::Ok(Response::default())),
+        [b'O' | b'E', ..] | [b'+', b'C', b'M', b'E' | b'S', ..] => {}
+        [b, ..] if may_trim(*b) => {}
+        _ => return None,
+    }
+    final_result_slow(&text(line))
+}
+
+fn final_result_slow(line: &str) -> Option<Outcome> {
     let line = line.trim();
     match line {
         "OK" => return Some(Outcome::Ok(Response::default())),

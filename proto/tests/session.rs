@@ -113,7 +113,7 @@ fn one_command_round_trip_with_and_without_echo() {
         }
         b.input(b"\r\n+GTSSLMODE: 1\r\n\r\nOK\r\n");
         match b.outcome(id) {
-            Outcome::Ok(r) => assert_eq!(r.lines, vec!["+GTSSLMODE: 1"]),
+            Outcome::Ok(r) => assert_eq!(r.lines().collect::<Vec<_>>(), vec!["+GTSSLMODE: 1"]),
             o => panic!("{o:?}"),
         }
     }
@@ -143,7 +143,7 @@ fn a_timeout_abandons_only_its_own_command() {
     // The slow command's late answer comes first, then ours.
     b.input(b"\r\n+GTSSLMODE: 1\r\n\r\nOK\r\nAT+GTSSLVER?\r\r\n+GTSSLVER: 4\r\n\r\nOK\r\n");
     match b.outcome(next) {
-        Outcome::Ok(r) => assert_eq!(r.lines, vec!["+GTSSLVER: 4"]),
+        Outcome::Ok(r) => assert_eq!(r.lines().collect::<Vec<_>>(), vec!["+GTSSLVER: 4"]),
         o => panic!("{o:?}"),
     }
     assert_eq!(b.s.stats().stray, 1);
@@ -254,7 +254,7 @@ fn a_close_urc_during_the_open_ids_query_still_closes_the_socket() {
     );
     b.input(b"AT+MIPCLOSE?\r\r\n+MIPCLOSE: 2,0\r\n\r\n+MIPCLOSE: 1\r\n\r\nOK\r\n");
     match b.outcome(q) {
-        Outcome::Ok(r) => assert_eq!(r.lines, vec!["+MIPCLOSE: 1"]),
+        Outcome::Ok(r) => assert_eq!(r.lines().collect::<Vec<_>>(), vec!["+MIPCLOSE: 1"]),
         o => panic!("{o:?}"),
     }
     assert_eq!(b.s.socket_state(h1), SocketState::Open);
@@ -510,7 +510,7 @@ fn a_restart_fails_the_command_in_flight_and_its_old_answer_is_not_the_next_ones
     b.advance(Duration::from_millis(200));
     b.input(b"AT+GTSSLVER?\r\r\n+GTSSLVER: 0\r\n\r\nOK\r\n");
     match b.outcome(c) {
-        Outcome::Ok(r) => assert_eq!(r.lines, vec!["+GTSSLVER: 0"]),
+        Outcome::Ok(r) => assert_eq!(r.lines().collect::<Vec<_>>(), vec!["+GTSSLVER: 0"]),
         o => panic!("{o:?}"),
     }
 }
@@ -599,7 +599,7 @@ fn read_mode_pulls_announced_bytes() {
             b.input(part);
         }
         match b.outcome(id) {
-            Outcome::Ok(r) => assert_eq!(r.lines, vec!["+MIPDATA: 1,7"]),
+            Outcome::Ok(r) => assert_eq!(r.to_lines(), vec!["+MIPDATA: 1,7"]),
             other => panic!("{other:?}"),
         }
         assert!(b.s.socket_pull(h, 4096).is_none(), "everything was taken");

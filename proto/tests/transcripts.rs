@@ -16,9 +16,7 @@ struct Step {
 }
 
 fn ok(lines: &[&str]) -> Outcome {
-    Outcome::Ok(Response {
-        lines: lines.iter().map(|s| s.to_string()).collect(),
-    })
+    Outcome::Ok(Response::from_lines(lines))
 }
 
 fn step(cmd: Command, rx: &'static str, outcome: Outcome) -> Step {

@@ -5,7 +5,10 @@ Runs alternate (l610, pyserial, l610, pyserial, ...) on one virtual module, ``--
 (default 5), ``-n`` round trips per run. Prints each run's medians and ratio, then the median of
 the per-run ratios: the figure issue #8's target is stated in (at most 1.0).
 
-    python python/bench/roundtrip.py [-n 2000] [--runs 5]
+    python python/bench/roundtrip.py [-n 2000] [--runs 5] [--quantiles]
+
+With ``--quantiles`` each run also prints its 10th, 50th and 90th percentile: the quickest tenth
+shows the cost with the least scheduling noise of a shared machine.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", type=int, default=2000, help="round trips per run")
     ap.add_argument("--runs", type=int, default=5, help="alternating runs of each (>= 1)")
+    ap.add_argument("--quantiles", action="store_true", help="print p10/p50/p90 of each run")
     args = ap.parse_args()
     n, runs = args.n, max(1, args.runs)
     ratios: List[float] = []
@@ -79,6 +83,10 @@ def main() -> None:
             all_serial += serial_us
             print(f"run {i + 1}: l610 median {ml:8.1f} µs  pyserial median {ms:8.1f} µs  "
                   f"ratio {ml / ms:.2f}")
+            if args.quantiles:
+                for name, xs in (("l610", l610_us), ("pyserial", serial_us)):
+                    q = statistics.quantiles(xs, n=10)
+                    print(f"       {name:9s} p10 {q[0]:7.1f}  p50 {q[4]:7.1f}  p90 {q[8]:7.1f} µs")
     ml, ms = statistics.median(all_l610), statistics.median(all_serial)
     print(f"l610 modem.verify_mode(): median {ml:8.1f} µs  mean {statistics.fmean(all_l610):8.1f} µs")
     print(f"pyserial write+read:      median {ms:8.1f} µs  mean {statistics.fmean(all_serial):8.1f} µs")

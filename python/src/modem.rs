@@ -613,7 +613,7 @@ impl Modem {
         if redact_payload {
             cmd = cmd.secret();
         }
-        self.call(py, move |m| m.command(&cmd).map(|r| r.lines))
+        self.call(py, move |m| m.command(&cmd).map(|r| r.to_lines()))
     }
 
     /// Send ``AT`` until the module answers ``OK`` (3 tries of 1 s): syncs a line with garbage

@@ -2,21 +2,31 @@
 //! session, and callers that wait for what they need while moving the session's bytes to the
 //! port and its timers forward.
 //!
-//! Threads and locks (lock order: `writer` → `session` → the tracer's dispatch lock; nothing is
-//! ever acquired in the other direction, and `writer` is only *tried* while `session` is held):
+//! Threads and locks (lock order: `port` → `session` → the tracer's dispatch lock, and `park`
+//! alone; nothing is ever acquired in the other direction, `writer` and `port` are only *tried*
+//! while `session` is held, and `writer` is never held with `port`):
 //!
-//! - The **reader thread** owns the read half. It feeds every byte to the session as it arrives,
-//!   fires timers (the port's read timeout wakes it every 50 ms), and wakes waiters. It never
-//!   writes: a blocked write must not stop the reading that would unblock it.
-//! - **Callers** (any thread: a command, a socket read) wait on the condition variable for the
-//!   state they need. While waiting they write whatever the session has to transmit (whoever
-//!   holds `writer` writes; the others wait), fire due timers, and check their cancel hook
-//!   (`crate::cancel`) at least every 50 ms.
+//! - The read half is behind the `port` lock; whoever holds it reads and feeds the bytes to the
+//!   session before letting go (so bytes reach the session in the order they came).
+//! - The **reader thread** reads when no caller does. It feeds every byte to the session as it
+//!   arrives, fires timers (the port's read timeout wakes it every 50 ms), and wakes waiters. It
+//!   never writes: a blocked write must not stop the reading that would unblock it.
+//! - **Callers** (any thread: a command, a socket read) wait for the state they need. While
+//!   waiting they write whatever the session has to transmit (whoever holds `writer` writes; the
+//!   others wait), fire due timers, and check their cancel hook (`crate::cancel`) at least every
+//!   50 ms. A caller that may block for a read timeout (its deadline and the session's timers are
+//!   further away than that) reads the port itself when it is free, so the answer it waits for
+//!   wakes it directly — not the reader thread, which would then have to wake it (a second
+//!   thread hop per round trip). The others wait on the condition variable.
+//! - So that the next call finds the port free, the reader thread keeps off it while callers read
+//!   and for [`READER_GRACE`] after (`reader_off_until`); a caller that cannot read (a deadline
+//!   too close) calls it back at once. Only transports whose reads time out take part (what
+//!   `Config::join_reader` says); over others the reader thread alone reads, as it must.
 //! - **Trace callbacks** run on whichever of these threads collected the event, after the
 //!   session lock is released, holding only the tracer's dispatch lock.
 
 use std::io::{self, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -33,10 +43,37 @@ const CANCEL_POLL: Duration = Duration::from_millis(50);
 /// The most one write takes from the session, so that a restart or a cancel can still cut an
 /// unsent payload short.
 const WRITE_CHUNK: usize = 1024;
+/// The read timeout of the transports the engine opens (`config.rs`): how long a read may block.
+const READ_TIMEOUT: Duration = Duration::from_millis(50);
+/// How long the reader thread stays off the port after a caller read it: the gap between two
+/// calls of a script is far shorter, and a URC that comes while nobody calls waits no longer.
+const READER_GRACE: Duration = Duration::from_millis(10);
+/// Read buffer: the largest burst the session takes in one feed.
+const READ_BUFFER: usize = 64 * 1024;
+
+/// The read half and its buffer, behind one lock.
+struct Port {
+    /// `None` once the modem is shut down and the reader thread has ended.
+    reader: Option<Box<dyn Read + Send>>,
+    buf: Vec<u8>,
+}
 
 pub(crate) struct Shared {
     session: Mutex<Session>,
     changed: Condvar,
+    /// Callers sleeping on `changed` (incremented with `session` held, before the wait): a
+    /// notification with nobody to wake is skipped — it is a system call each time, two per
+    /// round trip of a caller that reads the port itself.
+    sleepers: AtomicUsize,
+    port: Mutex<Port>,
+    /// Callers read the port themselves (see the module documentation): the reader thread keeps
+    /// off it until this time (nanoseconds after `epoch`).
+    reader_off_until: AtomicU64,
+    /// Where the reader thread waits while it keeps off the port; `park_wake` calls it back.
+    park: Mutex<()>,
+    park_wake: Condvar,
+    /// Whether callers may read: the read half times out (see [`READ_TIMEOUT`]).
+    callers_read: bool,
     /// The write half; `None` once the modem is shut down.
     writer: Mutex<Option<Box<dyn Write + Send>>>,
     epoch: Instant,
@@ -69,6 +106,16 @@ impl Engine {
         let shared = Arc::new(Shared {
             session: Mutex::new(Session::new(session_config)),
             changed: Condvar::new(),
+            sleepers: AtomicUsize::new(0),
+            port: Mutex::new(Port {
+                reader: Some(reader),
+                buf: vec![0u8; READ_BUFFER],
+            }),
+            reader_off_until: AtomicU64::new(0),
+            park: Mutex::new(()),
+            park_wake: Condvar::new(),
+            // A read half without a timeout could hold a caller past its cancel hook.
+            callers_read: config.join_reader,
             writer: Mutex::new(Some(writer)),
             epoch: Instant::now(),
             tracer: Tracer::new(config.trace_sink.clone()),
@@ -77,7 +124,7 @@ impl Engine {
         let for_thread = shared.clone();
         let handle = std::thread::Builder::new()
             .name("l610-reader".into())
-            .spawn(move || read_loop(reader, &for_thread))?;
+            .spawn(move || read_loop(&for_thread))?;
         Ok(Engine {
             shared,
             reader: Mutex::new(Some(handle)),
@@ -134,7 +181,7 @@ impl Engine {
                     // Whatever it ended with, the caller asked to stop.
                     let _ = s.take_outcome(id);
                 }
-                self.shared.changed.notify_all();
+                self.shared.wake();
                 // Send the ESC a cancel may have queued, without waiting for anything else.
                 let _ = self.flush_now();
                 Err(Error::Cancelled)
@@ -171,12 +218,12 @@ impl Engine {
                         drop(s);
                         let written = write_all(&mut **writer, &bytes);
                         drop(w);
-                        sh.changed.notify_all();
+                        sh.wake();
                         if let Err(e) = written {
                             let mut s = lock(&sh.session);
                             s.close(&format!("writing to the port failed: {e}"));
                             drop(s);
-                            sh.changed.notify_all();
+                            sh.wake();
                             return Err(Interrupted::Io(e));
                         }
                         s = lock(&sh.session);
@@ -207,11 +254,35 @@ impl Engine {
             let sleep = wake
                 .saturating_duration_since(wall)
                 .max(Duration::from_micros(100));
+            if sh.callers_read {
+                // Read the port ourselves if nothing is due before a read could time out.
+                if sleep >= READ_TIMEOUT {
+                    sh.keep_reader_off();
+                    if let Ok(mut port) = sh.port.try_lock() {
+                        drop(s);
+                        let ended = sh.read_once(&mut port);
+                        drop(port);
+                        sh.wake();
+                        if let Some(why) = ended {
+                            // The reader thread meets the same end on its next read.
+                            sh.call_reader_back();
+                            return Err(Interrupted::Closed(why));
+                        }
+                        s = lock(&sh.session);
+                        continue;
+                    }
+                } else {
+                    // Someone must read while we sleep: the reader thread.
+                    sh.call_reader_back();
+                }
+            }
+            sh.sleepers.fetch_add(1, Ordering::SeqCst);
             s = sh
                 .changed
                 .wait_timeout(s, sleep)
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
+            sh.sleepers.fetch_sub(1, Ordering::SeqCst);
         }
     }
 
@@ -235,7 +306,7 @@ impl Engine {
 
     /// Wake every waiter (after changing session state from the caller's side).
     pub(crate) fn notify(&self) {
-        self.shared.changed.notify_all();
+        self.shared.wake();
     }
 
     /// Close the session and stop the reader: every waiter returns `Closed` at once, no trace
@@ -244,13 +315,18 @@ impl Engine {
         let sh = &*self.shared;
         sh.stop.store(true, Ordering::Relaxed);
         lock(&sh.session).close(why);
-        sh.changed.notify_all();
+        sh.wake();
+        sh.call_reader_back();
         sh.tracer.detach();
         if let Some(handle) = lock(&self.reader).take() {
             // A reader with a read timeout notices the stop flag; one that blocks forever (a
             // plain pipe) is left to end with its transport rather than hang the caller.
             if self.config.join_reader {
                 let _ = handle.join();
+                // Close the read half now, as the reader thread's end did when it owned it.
+                if let Ok(mut port) = sh.port.try_lock() {
+                    port.reader = None;
+                }
             }
         }
         // Drop the write half (closes the port) once no thread is writing.
@@ -267,6 +343,74 @@ impl Drop for Engine {
 impl Shared {
     fn now(&self) -> l610_proto::Instant {
         l610_proto::Instant::from_epoch(self.epoch.elapsed())
+    }
+
+    fn nanos(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// Wake the callers sleeping on `changed` (after a change of session state, made with
+    /// `session` held, or after letting go of `port`), if there are any.
+    fn wake(&self) {
+        if self.sleepers.load(Ordering::SeqCst) > 0 {
+            self.changed.notify_all();
+        }
+    }
+
+    /// A caller reads (or is about to): the reader thread keeps off the port for a while.
+    fn keep_reader_off(&self) {
+        let until = self.nanos().saturating_add(READER_GRACE.as_nanos() as u64);
+        self.reader_off_until.fetch_max(until, Ordering::Relaxed);
+    }
+
+    /// The reader thread must read again now (a caller waits without reading, or the end).
+    fn call_reader_back(&self) {
+        if self.reader_off_until.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        let _g = lock(&self.park);
+        self.reader_off_until.store(0, Ordering::Relaxed);
+        self.park_wake.notify_all();
+    }
+
+    /// One read from the port (held by the caller) fed to the session, then wake waiters' state:
+    /// `Some(why)` when the transport ended (the session is then closed).
+    fn read_once(&self, port: &mut Port) -> Option<String> {
+        let Port { reader, buf } = port;
+        let Some(reader) = reader.as_mut() else {
+            return Some("the modem was closed".to_owned());
+        };
+        let got = match reader.read(buf) {
+            Ok(0) => Err("the transport reached end of file".to_owned()),
+            Ok(n) => Ok(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::TimedOut
+                        | io::ErrorKind::WouldBlock
+                        | io::ErrorKind::Interrupted
+                ) =>
+            {
+                Ok(&[][..])
+            }
+            Err(e) => Err(format!("reading the port failed: {e}")),
+        };
+        let mut s = lock(&self.session);
+        let got = match got {
+            Ok(got) => got,
+            Err(why) => {
+                s.close(&why);
+                return Some(why);
+            }
+        };
+        let now = self.now();
+        s.handle_input(got, now);
+        let traces = take_traces(&mut s);
+        if !traces.is_empty() {
+            let s = self.deliver(s, traces);
+            drop(s);
+        }
+        None
     }
 
     fn wall(&self, t: l610_proto::Instant) -> Instant {
@@ -341,7 +485,7 @@ pub(crate) fn outcome_to_result(line: &str, outcome: Outcome) -> Result<Response
     }
 }
 
-fn read_loop(mut reader: Box<dyn Read + Send>, shared: &Shared) {
+fn read_loop(shared: &Shared) {
     // If anything below panics, the session is closed on the way out: a deaf modem whose every
     // call times out is worse than one that says it is closed.
     struct CloseOnExit<'a>(&'a Shared, Option<String>);
@@ -352,41 +496,39 @@ fn read_loop(mut reader: Box<dyn Read + Send>, shared: &Shared) {
                 .take()
                 .unwrap_or_else(|| "the reader thread panicked".to_owned());
             lock(&self.0.session).close(&why);
-            self.0.changed.notify_all();
+            self.0.wake();
         }
     }
     let mut guard = CloseOnExit(shared, None);
-    let mut buf = vec![0u8; 64 * 1024];
     let why = loop {
         if shared.stop.load(Ordering::Relaxed) {
             break "the modem was closed".to_owned();
         }
-        let got = match reader.read(&mut buf) {
-            Ok(0) => break "the transport reached end of file".to_owned(),
-            Ok(n) => &buf[..n],
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::TimedOut
-                        | io::ErrorKind::WouldBlock
-                        | io::ErrorKind::Interrupted
-                ) =>
-            {
-                &[][..]
+        // Keep off the port while callers read it (they call us back when they need us).
+        if shared.callers_read {
+            let mut g = lock(&shared.park);
+            loop {
+                let (until, now) = (
+                    shared.reader_off_until.load(Ordering::Relaxed),
+                    shared.nanos(),
+                );
+                if now >= until || shared.stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                g = shared
+                    .park_wake
+                    .wait_timeout(g, Duration::from_nanos(until - now))
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0;
             }
-            Err(e) => break format!("reading the port failed: {e}"),
-        };
-        let mut s = lock(&shared.session);
-        let now = shared.now();
-        s.handle_input(got, now);
-        let traces = take_traces(&mut s);
-        if !traces.is_empty() {
-            let s = shared.deliver(s, traces);
-            drop(s);
-        } else {
-            drop(s);
         }
-        shared.changed.notify_all();
+        let mut port = lock(&shared.port);
+        let ended = shared.read_once(&mut port);
+        drop(port);
+        shared.wake();
+        if let Some(why) = ended {
+            break why;
+        }
     };
     guard.1 = Some(why);
 }

@@ -32,7 +32,7 @@ impl Modem {
         let r = self.command(command)?;
         parse(&r).map_err(|why| Error::UnexpectedResponse {
             command: command.line().to_owned(),
-            response: format!("{} ({why})", r.lines.join(" | ")),
+            response: format!("{} ({why})", r.lines().collect::<Vec<_>>().join(" | ")),
         })
     }
 

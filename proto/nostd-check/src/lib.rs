@@ -149,9 +149,7 @@ pub unsafe extern "C" fn l610_proto_nostd_check(input: *const u8, len: usize) ->
     n += s.stats().rx_bytes as usize;
 
     // commands: builders, parsers, value tables
-    let answer = Response {
-        lines: text.lines().map(String::from).collect(),
-    };
+    let answer = Response::from_lines(text.lines());
     n += commands::parse_verify_mode(&answer).is_ok() as usize;
     n += commands::parse_ssl_version_support(&answer).map_or(0, |v| v.len());
     n += commands::parse_enabled_ciphers(&answer).map_or(0, |v| v.len());

@@ -452,7 +452,7 @@ pub fn parse_file_support(r: &Response) -> FileSupport {
     FileSupport {
         file_types,
         length: groups.get(1).and_then(|g| RangeList::parse(g)),
-        raw: r.lines.clone(),
+        raw: r.to_lines(),
     }
 }
 

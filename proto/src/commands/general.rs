@@ -72,7 +72,7 @@ pub fn identification_query() -> Command {
 /// The answer to `ATI`: the module's identification lines as it printed them (free text, so
 /// there is nothing to refuse).
 pub fn parse_identification(r: &Response) -> Vec<String> {
-    r.lines.clone()
+    r.to_lines()
 }
 
 /// `AT+COPS?`; read the answer with [`parse_operator`].

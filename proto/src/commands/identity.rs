@@ -83,7 +83,7 @@ pub fn identity_query(item: IdentityItem) -> Command {
 /// (digits for IMEI, IMSI and ICCID; printable text for the rest).
 pub fn parse_identity_item(r: &Response, item: IdentityItem) -> Result<String, ValueError> {
     let prefix = item.prefix();
-    let mut values = r.lines.iter().map(|l| {
+    let mut values = r.lines().map(|l| {
         let l = l.trim();
         match l.strip_prefix(prefix) {
             Some(rest) => unquote(rest.trim_start().strip_prefix(':').unwrap_or(rest)),

@@ -11,7 +11,7 @@
 //!
 //! let cmd = verify_mode_query();
 //! assert_eq!(cmd.line(), "AT+GTSSLMODE?");
-//! let answer = Response { lines: vec!["+GTSSLMODE: 1".into()] };
+//! let answer = Response::from_lines(["+GTSSLMODE: 1"]);
 //! assert_eq!(parse_verify_mode(&answer), Ok(VerifyMode::Verify));
 //! ```
 //!
@@ -164,13 +164,10 @@ fn decimal(p: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::string::ToString;
     use alloc::vec;
 
     pub(crate) fn resp(lines: &[&str]) -> Response {
-        Response {
-            lines: lines.iter().map(|l| l.to_string()).collect(),
-        }
+        Response::from_lines(lines)
     }
 
     #[test]

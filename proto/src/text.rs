@@ -1,0 +1,129 @@
+//! A text kept inline when short, on the heap when not: a command line with its prefixes
+//! (`AT+CSQ` and `+CSQ`) and a small response (`+CSQ: 23,99`) cost no allocation, so a command
+//! round trip in steady state allocates nothing in the session.
+
+use alloc::string::String;
+use core::fmt;
+
+/// Bytes kept inline: `Text` is 40 bytes, where a `String` is 24 plus its allocation.
+const INLINE: usize = 38;
+
+#[derive(Clone)]
+pub(crate) enum Text {
+    /// `buf[..len]` is valid UTF-8: it is only ever filled from `&str`s.
+    Inline {
+        len: u8,
+        buf: [u8; INLINE],
+    },
+    Heap(String),
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::Inline {
+            len: 0,
+            buf: [0; INLINE],
+        }
+    }
+}
+
+impl Text {
+    pub(crate) fn from_str(s: &str) -> Self {
+        let mut t = Text::default();
+        t.push_str(s);
+        t
+    }
+
+    /// Room for `capacity` bytes, inline if it fits.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        if capacity <= INLINE {
+            Text::default()
+        } else {
+            Text::Heap(String::with_capacity(capacity))
+        }
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            Text::Inline { len, buf } => &buf[..usize::from(*len)],
+            Text::Heap(s) => s.as_bytes(),
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // Valid by construction; checked again rather than trusted (no `unsafe` here), which
+            // costs a few instructions on a text this short.
+            Text::Inline { .. } => core::str::from_utf8(self.as_bytes()).unwrap_or_default(),
+            Text::Heap(s) => s,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.as_bytes().len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn push_str(&mut self, s: &str) {
+        match self {
+            Text::Inline { len, buf } => {
+                let at = usize::from(*len);
+                if let Some(room) = buf.get_mut(at..at + s.len()) {
+                    room.copy_from_slice(s.as_bytes());
+                    *len += s.len() as u8;
+                } else {
+                    let mut heap = String::with_capacity((at + s.len()).max(2 * INLINE));
+                    heap.push_str(core::str::from_utf8(&buf[..at]).unwrap_or_default());
+                    heap.push_str(s);
+                    *self = Text::Heap(heap);
+                }
+            }
+            Text::Heap(h) => h.push_str(s),
+        }
+    }
+
+    pub(crate) fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Text {}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_texts_stay_inline_long_ones_move_to_the_heap() {
+        let mut t = Text::from_str("AT+CSQ");
+        t.push('\n');
+        t.push_str("+CSQ");
+        assert!(matches!(t, Text::Inline { .. }));
+        assert_eq!(t.as_str(), "AT+CSQ\n+CSQ");
+        let long = "é".repeat(30);
+        t.push_str(&long);
+        assert!(matches!(t, Text::Heap(_)));
+        assert_eq!(t.as_str(), alloc::format!("AT+CSQ\n+CSQ{long}"));
+        assert_eq!(t, Text::from_str(t.as_str()));
+        let exact = "x".repeat(INLINE);
+        assert!(matches!(Text::from_str(&exact), Text::Inline { .. }));
+        assert!(matches!(Text::from_str(&(exact + "y")), Text::Heap(_)));
+        assert!(Text::default().is_empty());
+        assert!(matches!(Text::with_capacity(INLINE + 1), Text::Heap(_)));
+    }
+}
