@@ -14,20 +14,6 @@ use crate::exit::{Failure, Outcome, PORT, TIMEOUT};
 const PROBE_TRIES: u32 = 3;
 const PROBE_WAIT: Duration = Duration::from_secs(1);
 
-/// Values that must not appear in the `-v` trace (an APN password: the driver traces command
-/// lines whole, and `AT+MIPCALL=1,"apn","user","password"` is one).
-static REDACT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
-/// Keep `secret` out of the trace of every modem opened after this call.
-pub fn redact(secret: &str) {
-    if !secret.is_empty() {
-        REDACT
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(secret.to_owned());
-    }
-}
-
 /// An open module, and the virtual one behind it when `--sim` started one (it lives as long).
 pub struct Session {
     /// The driver.
@@ -75,15 +61,9 @@ pub fn open(global: &Global) -> Outcome<Session> {
             .pdp_timeout(cfg.pdp_timeout.max(t));
     }
     if global.verbose > 0 {
-        // The session redacts key uploads and secret payloads before any sink sees them.
-        let secrets = REDACT.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        builder = builder.trace(move |e| {
-            let mut line = e.to_string();
-            for s in &secrets {
-                line = line.replace(s.as_str(), "<redacted>");
-            }
-            eprintln!("{line}");
-        });
+        // The session redacts key uploads, secret payloads and the APN password (the line and
+        // its echo) before any sink sees them.
+        builder = builder.trace(move |e| eprintln!("{e}"));
     }
     let (sim, port) = if global.sim || global.sim_manual {
         let config = if global.sim_manual {

@@ -205,9 +205,6 @@ pub fn pdp(verb: &PdpVerb, open: impl FnOnce() -> Outcome<Session>, out: &mut Ou
         }),
         _ => None,
     };
-    if let Some((_, password)) = config.as_ref().and_then(|c| c.credentials.as_ref()) {
-        crate::open::redact(password);
-    }
     if let Some(c) = &config {
         // The command is built (and its quoting checked) before the port is opened.
         l610::proto::commands::activate_pdp(c).map_err(|e| {

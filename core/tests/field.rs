@@ -183,3 +183,21 @@ fn sockets_work_the_same_in_every_receive_format() {
 fn sent_so_far(data: &[u8], chunk: &[u8]) -> usize {
     chunk.as_ptr() as usize - data.as_ptr() as usize + chunk.len()
 }
+
+/// The PDP password goes to the module but never into the trace (the line nor its echo).
+#[test]
+fn the_pdp_password_is_not_traced() {
+    let rig = Rig::new();
+    rig.modem
+        .activate_pdp(&PdpConfig {
+            apn: Some("CMNET".into()),
+            credentials: Some(("user".into(), "hunter2-pass".into())),
+        })
+        .unwrap();
+    let t = rig.transcript();
+    assert!(
+        t.contains("AT+MIPCALL=1,\"CMNET\",\"user\",<redacted>"),
+        "{t}"
+    );
+    assert!(!t.contains("hunter2"), "{t}");
+}

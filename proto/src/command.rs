@@ -36,6 +36,8 @@ pub struct Command {
     pub(crate) payload: Option<Vec<u8>>,
     pub(crate) trace_payload: bool,
     pub(crate) secret: bool,
+    /// The line from this byte on is a secret (a password): see [`Command::secret_from`].
+    pub(crate) secret_from: Option<usize>,
     pub(crate) on_ok_format: Option<ReceiveFormat>,
 }
 
@@ -43,7 +45,7 @@ pub struct Command {
 impl fmt::Debug for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Command")
-            .field("line", &self.line())
+            .field("line", &self.shown_line())
             .field(
                 "expects",
                 &self.text.as_str()[self.line_len..]
@@ -81,6 +83,7 @@ impl Command {
             payload: None,
             trace_payload: false,
             secret: false,
+            secret_from: None,
             on_ok_format: None,
         }
     }
@@ -153,6 +156,38 @@ impl Command {
         self.secret = true;
         self.trace_payload = false;
         self
+    }
+
+    /// The command line itself holds a secret from byte `at` on (the password of
+    /// `AT+MIPCALL=1,"apn","user","pwd"`): the trace, `Debug` and error texts show
+    /// [`shown_line`](Self::shown_line) instead, and the module's echo of the line is redacted
+    /// from the trace.
+    #[must_use]
+    pub fn secret_from(mut self, at: usize) -> Self {
+        self.secret_from = Some(at.min(self.line_len));
+        self
+    }
+
+    /// The line as traces, `Debug` and error texts may show it: [`line`](Self::line), with the
+    /// part after [`secret_from`](Self::secret_from) replaced by `<redacted>`.
+    pub fn shown_line(&self) -> String {
+        match self.secret_from {
+            Some(at) => {
+                // `at` is a byte index the builder chose; never cut inside a character.
+                let line = self.line();
+                let at = (0..=at)
+                    .rev()
+                    .find(|&i| line.is_char_boundary(i))
+                    .unwrap_or(0);
+                format!("{}<redacted>", &line[..at])
+            }
+            None => String::from(self.line()),
+        }
+    }
+
+    /// Whether the line holds a secret (see [`secret_from`](Self::secret_from)).
+    pub fn has_secret_line(&self) -> bool {
+        self.secret_from.is_some()
     }
 
     /// On `OK`, the module's receive format becomes `format` (for `AT+GTSET="IPRFMT",n`); the

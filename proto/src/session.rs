@@ -405,8 +405,12 @@ impl Session {
         self.tx.extend_from_slice(line);
         self.tx.push(b'\r');
         if self.cfg.trace {
-            let at = self.tx.len() - line.len() - 1;
-            let text = trace::escape(&self.tx[at..]);
+            let text = if cmd.secret_from.is_some() {
+                trace::escape(cmd.shown_line().as_bytes()) + "\\r"
+            } else {
+                let at = self.tx.len() - line.len() - 1;
+                trace::escape(&self.tx[at..])
+            };
             self.trace(Direction::Tx, text);
         }
         let (phase, wait) = if cmd.payload.is_some() {
@@ -516,7 +520,15 @@ impl Session {
     fn on_line(&mut self, line: &[u8]) {
         let boot = is_boot(line);
         let final_result = final_result(line);
-        let redact = self.secret_rx && !boot && final_result.is_none();
+        // The module's echo of a line that holds a password repeats the password.
+        let secret_echo =
+            self.inflight.as_ref().is_some_and(|f| {
+                f.cmd.secret_from.is_some() && !f.echo_seen && is_echo(&f.cmd, line)
+            }) || self
+                .abandoned
+                .as_ref()
+                .is_some_and(|old| old.secret_from.is_some() && is_echo(old, line));
+        let redact = (self.secret_rx && !boot && final_result.is_none()) || secret_echo;
         self.trace_rx(line, redact);
         if boot {
             self.on_boot(&text(line));

@@ -691,3 +691,41 @@ fn a_registration_urc_during_the_query_is_a_urc() {
         })
     ));
 }
+
+/// Found by the CLI's tests: the PDP password was in the trace (the command line, and the
+/// module's echo of it), in `Debug` of the command and in the text of its errors.
+#[test]
+fn the_pdp_password_stays_out_of_trace_debug_and_errors() {
+    let config = l610_proto::PdpConfig {
+        apn: Some("CMNET".into()),
+        credentials: Some(("user".into(), "hunter2-pass".into())),
+    };
+    let cmd = l610_proto::commands::activate_pdp(&config).unwrap();
+    assert!(!format!("{cmd:?}").contains("hunter2"), "{cmd:?}");
+    assert!(!cmd.shown_line().contains("hunter2"));
+    assert!(cmd
+        .shown_line()
+        .starts_with("AT+MIPCALL=1,\"CMNET\",\"user\","));
+    let mut b = Bench::with(SessionConfig {
+        trace: true,
+        ..SessionConfig::default()
+    });
+    let line = cmd.line().to_owned();
+    let id = b.submit(cmd);
+    assert_eq!(
+        b.written(),
+        format!("{line}\r"),
+        "the module gets the password"
+    );
+    b.input(format!("{line}\r\r\nERROR\r\n").as_bytes());
+    assert_eq!(b.outcome(id), Outcome::Error);
+    let mut all = String::new();
+    while let Some(e) = b.s.poll_event() {
+        if let Event::Trace(t) = e {
+            all.push_str(&t.text);
+            all.push('\n');
+        }
+    }
+    assert!(!all.contains("hunter2"), "{all}");
+    assert!(all.contains("AT+MIPCALL=1,\"CMNET\",\"user\","), "{all}");
+}

@@ -143,7 +143,8 @@ impl Engine {
 
     /// Run one command to its outcome.
     pub(crate) fn execute(&self, cmd: &Command) -> Result<Response> {
-        let line = cmd.line().to_owned();
+        // Error texts name the command, never a password in it.
+        let line = cmd.shown_line();
         let id = {
             let mut s = self.session();
             let now = self.now();

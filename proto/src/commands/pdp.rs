@@ -68,7 +68,10 @@ pub fn activate_pdp(config: &PdpConfig) -> Result<Command, ValueError> {
                 body.push(',');
                 body.push_str(&quoted("user", user)?);
                 body.push(',');
+                // `AT` + the body so far: the password starts here, and is never shown.
+                let secret_at = 2 + body.len();
                 body.push_str(&quoted("password", pwd)?);
+                return Ok(Command::new(body).secret_from(secret_at));
             }
         }
         (None, Some(_)) => return Err(ValueError::new("credentials need an APN")),
