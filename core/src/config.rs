@@ -48,6 +48,8 @@ pub struct Config {
     /// Send `AT` on open until the module answers (syncs a line with garbage on it): true.
     pub probe_on_open: bool,
     pub(crate) join_reader: bool,
+    /// Waiting callers may read the port themselves ([`Transport::callers_may_read`]).
+    pub(crate) callers_read: bool,
     /// What the modem was opened on (`/dev/ttyUSB0 at 115200 baud`, `socket://host:port`), for
     /// messages and `repr`s; `None` for a transport handed to [`ModemBuilder::connect`].
     pub(crate) endpoint: Option<String>,
@@ -74,6 +76,7 @@ impl Default for Config {
             trace_sink: None,
             probe_on_open: true,
             join_reader: true,
+            callers_read: true,
             endpoint: None,
         }
     }
@@ -231,7 +234,8 @@ impl ModemBuilder {
 
     /// Drive the module over any byte stream that can be split in two (a pty, a Unix socket, a
     /// TCP serial bridge).
-    pub fn connect<T: Transport>(self, transport: T) -> Result<Modem> {
+    pub fn connect<T: Transport>(mut self, transport: T) -> Result<Modem> {
+        self.config.callers_read = transport.callers_may_read();
         let (reader, writer) = transport.split()?;
         Modem::start(reader, writer, self.config)
     }
@@ -319,6 +323,15 @@ pub trait Transport {
     /// caller that reads the port itself while it waits looks at its deadline and cancel hook
     /// between reads.
     fn split(self) -> std::io::Result<(Box<dyn Read + Send>, Box<dyn Write + Send>)>;
+
+    /// Whether a waiting caller may read the port itself (ARCHITECTURE.md, "who reads the
+    /// port"): `true` by default. `false` keeps every read on the reader thread — for a read half
+    /// that must not run on the caller's thread, such as one that runs Python code, where a
+    /// signal handler's `KeyboardInterrupt` raised inside the read would be taken for a failed
+    /// port instead of a cancel.
+    fn callers_may_read(&self) -> bool {
+        true
+    }
 }
 
 impl Transport for std::os::unix::net::UnixStream {

@@ -67,6 +67,13 @@ impl l610::Transport for PyTransport {
     fn split(self) -> io::Result<(Box<dyn io::Read + Send>, Box<dyn io::Write + Send>)> {
         Ok((Box::new(PyReader(self.0)), Box::new(PyWriter(self.1))))
     }
+
+    /// Only the reader thread reads: on the main thread, Ctrl-C's `KeyboardInterrupt` would be
+    /// raised inside `read()` and end the modem as a failed port instead of cancelling the call
+    /// (the cancel hook, `blocking.rs`, is what must see it).
+    fn callers_may_read(&self) -> bool {
+        false
+    }
 }
 
 impl io::Read for PyReader {

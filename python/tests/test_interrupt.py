@@ -21,7 +21,7 @@ import l610
 from s_server import TlsServer
 
 # Long enough that reaching it means the interrupt was ignored; the interrupt comes at 0.3 s.
-SLOW = 10.0
+SLOW = 30.0
 
 
 def _interrupt_main() -> None:

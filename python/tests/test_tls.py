@@ -174,20 +174,21 @@ def test_ctrl_c_interrupts_blocking_recv(online: l610.Modem, rev_server: TlsServ
         timer.start()
         with pytest.raises(KeyboardInterrupt):
             tls.recv(100)  # blocks forever: the server says nothing
-        assert time.monotonic() - start < 1.3
+        # Generous: any finite time shows the interrupt ended it; a loaded CI machine is slow.
+        assert time.monotonic() - start < 10
         # The socket still works afterwards.
         tls.sendall(b"ok\n")
         assert _read_until(tls, b"\n").strip() == b"ko"
 
 
 def test_ctrl_c_interrupts_open(sim: l610.Simulator, online: l610.Modem) -> None:
-    sim.faults.set_response_delay(3.0)
+    sim.faults.set_response_delay(30.0)
     timer = threading.Timer(0.3, _thread.interrupt_main)
     start = time.monotonic()
     timer.start()
     with pytest.raises(KeyboardInterrupt):
         online.activate_pdp()
-    assert time.monotonic() - start < 1.3
+    assert time.monotonic() - start < 10, "ended by the interrupt, not by the 30 s delay"
     sim.faults.set_response_delay(0)
 
 

@@ -176,6 +176,6 @@ def test_ctrl_c_ends_a_call_over_a_python_transport(sim: l610.Simulator) -> None
                 modem.verify_mode()
         finally:
             timer.cancel()
-        assert time.monotonic() - start < 2.5
+        assert time.monotonic() - start < 7, "ended by Ctrl-C, not the 10 s timeout"
         assert modem.verify_mode() is l610.VerifyMode.NONE
     ser.close()

@@ -389,6 +389,6 @@ fn link_latency_and_bandwidth_are_played() {
         got += n;
     }
     let rtt = t0.elapsed();
+    // The link's delays are played (a lower bound: load can only add to it).
     assert!(rtt >= Duration::from_millis(350), "{rtt:?}");
-    assert!(rtt < Duration::from_secs(3), "{rtt:?}");
 }

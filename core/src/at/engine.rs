@@ -115,7 +115,7 @@ impl Engine {
             park: Mutex::new(()),
             park_wake: Condvar::new(),
             // A read half without a timeout could hold a caller past its cancel hook.
-            callers_read: config.join_reader,
+            callers_read: config.join_reader && config.callers_read,
             writer: Mutex::new(Some(writer)),
             epoch: Instant::now(),
             tracer: Tracer::new(config.trace_sink.clone()),
