@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import socket
 import sys
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -61,3 +63,27 @@ def online(modem: l610.Modem) -> l610.Modem:
     modem.set_clock_from_host()
     modem.set_ssl_version(l610.SslVersion.TLS1_2)
     return modem
+
+
+@pytest.fixture
+def echo_port() -> Iterator[int]:
+    """A TCP echo server on 127.0.0.1 (the peer of plain-TCP socket tests); its port."""
+    srv = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                return
+
+            def pump(c: socket.socket) -> None:
+                with c:
+                    while data := c.recv(4096):
+                        c.sendall(data)
+
+            threading.Thread(target=pump, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield srv.getsockname()[1]
+    srv.close()

@@ -4,36 +4,11 @@ ping, read mode 5) against the virtual module over its pty."""
 from __future__ import annotations
 
 import ipaddress
-import socket
 import threading
-from typing import Iterator
 
 import pytest
 
 import l610
-
-
-@pytest.fixture
-def echo_port() -> Iterator[int]:
-    srv = socket.create_server(("127.0.0.1", 0))
-
-    def serve() -> None:
-        while True:
-            try:
-                conn, _ = srv.accept()
-            except OSError:
-                return
-
-            def pump(c: socket.socket) -> None:
-                with c:
-                    while data := c.recv(4096):
-                        c.sendall(data)
-
-            threading.Thread(target=pump, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield srv.getsockname()[1]
-    srv.close()
 
 
 def test_sim_registration_signal_operator(modem: l610.Modem) -> None:

@@ -8,9 +8,6 @@ clients read them."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-from typing import Iterator
 
 import pytest
 import serial  # type: ignore[import-untyped]
@@ -24,31 +21,6 @@ def mqtt_connect() -> bytes:
     client_id = b"l610\r\nsim\x00\r"
     body = b"\x00\x04MQTT\x04\x02\x00\x3c" + len(client_id).to_bytes(2, "big") + client_id
     return bytes([0x10, len(body)]) + body
-
-
-@pytest.fixture
-def echo_port() -> Iterator[int]:
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen()
-
-    def serve() -> None:
-        while True:
-            try:
-                conn, _ = srv.accept()
-            except OSError:
-                return
-
-            def pump(c: socket.socket) -> None:
-                with c:
-                    while data := c.recv(4096):
-                        c.sendall(data)
-
-            threading.Thread(target=pump, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield srv.getsockname()[1]
-    srv.close()
 
 
 class Client:
