@@ -163,6 +163,48 @@ fn bench(c: &mut Criterion) {
     g.bench_function("l610_session_round_trip", |b| {
         b.iter(|| session_csq(&mut s, &cmd))
     });
+    // The part atat's digester does: the answer's bytes parsed whole and the result taken. The
+    // commands are submitted and written to a batch of sessions untimed; then the answers are
+    // parsed, timed (the clock read once per batch, not per answer).
+    let mut pool: Vec<Session> = (0..64)
+        .map(|_| {
+            let mut s = Session::new(SessionConfig::default());
+            session_csq(&mut s, &cmd);
+            s
+        })
+        .collect();
+    g.bench_function("l610_session_parse_only", |b| {
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            let mut left = iters;
+            while left > 0 {
+                let n = left.min(pool.len() as u64) as usize;
+                let ids: Vec<_> = pool[..n]
+                    .iter_mut()
+                    .map(|s| {
+                        let id = s.submit(cmd.clone(), Instant::ZERO).unwrap();
+                        let sent = s.poll_transmit().map_or(0, <[u8]>::len);
+                        s.transmitted(sent);
+                        id
+                    })
+                    .collect();
+                let t0 = std::time::Instant::now();
+                for (s, id) in pool[..n].iter_mut().zip(&ids) {
+                    s.handle_input(CSQ, Instant::ZERO);
+                    while s.poll_event().is_some() {}
+                    match s.take_outcome(*id) {
+                        Some(Outcome::Ok(r)) => {
+                            std::hint::black_box(r.len());
+                        }
+                        other => panic!("{other:?}"),
+                    }
+                }
+                total += t0.elapsed();
+                left -= n as u64;
+            }
+            total
+        })
+    });
     let mut d = AtDigester::<NoUrcs>::new();
     assert_eq!(atat_csq(&mut d), 1);
     g.bench_function("atat_digester", |b| b.iter(|| atat_csq(&mut d)));
