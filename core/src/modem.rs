@@ -218,6 +218,14 @@ impl Modem {
         std::iter::from_fn(|| s.pop_urc()).collect()
     }
 
+    /// Turn the AT trace on or off from now on. It starts on when a trace sink was given or the
+    /// `log` target `l610::trace` was enabled at open; a binding whose listener comes and goes
+    /// (Python's `logging`) turns it off while nobody listens, so the bytes are not even
+    /// formatted. Redaction is the same either way.
+    pub fn set_tracing(&self, on: bool) {
+        self.engine.session().set_trace(on);
+    }
+
     /// Counters: URC overflow, restarts, late answers, dropped lines, framing errors, bytes.
     pub fn stats(&self) -> Stats {
         self.engine.session().stats()

@@ -178,6 +178,12 @@ impl Session {
         &self.cfg
     }
 
+    /// Produce [`Event::Trace`] events from now on, or stop (the work of escaping every byte is
+    /// then not done at all): for a driver whose listener comes and goes (Python's `logging`).
+    pub fn set_trace(&mut self, on: bool) {
+        self.cfg.trace = on;
+    }
+
     // ---- commands -------------------------------------------------------------------------
 
     /// Queue a command. Its line is written (see [`poll_transmit`](Self::poll_transmit)) when

@@ -729,3 +729,32 @@ fn the_pdp_password_stays_out_of_trace_debug_and_errors() {
     assert!(!all.contains("hunter2"), "{all}");
     assert!(all.contains("AT+MIPCALL=1,\"CMNET\",\"user\","), "{all}");
 }
+
+/// Issue #12: trace work only while someone listens. Off, no trace event is made at all.
+#[test]
+fn the_trace_can_be_turned_off_and_on() {
+    let mut b = Bench::with(SessionConfig {
+        trace: true,
+        ..SessionConfig::default()
+    });
+    let traces = |b: &mut Bench| {
+        let mut n = 0;
+        while let Some(e) = b.s.poll_event() {
+            n += usize::from(matches!(e, Event::Trace(_)));
+        }
+        n
+    };
+    b.s.set_trace(false);
+    let id = b.submit(query("+CSQ"));
+    b.input(b"AT+CSQ?\r\r\n+CSQ: 24,99\r\n\r\nOK\r\n");
+    assert!(matches!(b.outcome(id), Outcome::Ok(_)));
+    assert_eq!(traces(&mut b), 0);
+    b.s.set_trace(true);
+    let id = b.submit(query("+CSQ"));
+    b.input(b"AT+CSQ?\r\r\n+CSQ: 24,99\r\n\r\nOK\r\n");
+    assert!(matches!(b.outcome(id), Outcome::Ok(_)));
+    assert!(
+        traces(&mut b) >= 4,
+        "the line sent, its echo, the answer, OK"
+    );
+}

@@ -362,7 +362,13 @@ impl Modem {
         f: impl FnOnce(&l610::Modem) -> l610::Result<T> + Send,
     ) -> PyResult<T> {
         let m = self.get(py)?;
-        blocking::run(py, Some(&self.trace), || f(&m))
+        let trace = &self.trace;
+        blocking::run(py, Some(trace), || {
+            // `run` looked at the `l610` logger just before: the core formats trace lines only
+            // while logging wants them or a transcript was asked for.
+            m.set_tracing(trace.wanted());
+            f(&m)
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
