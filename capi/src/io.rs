@@ -124,6 +124,12 @@ impl driver::Transport for Callbacks {
     fn split(self) -> io::Result<(Box<dyn Read + Send>, Box<dyn Write + Send>)> {
         Ok((Box::new(self), Box::new(self)))
     }
+
+    /// `l610_read_callback` promises the read callback runs only on the library's reader
+    /// thread (a C port layer may rely on that), so callers never read it themselves.
+    fn callers_may_read(&self) -> bool {
+        false
+    }
 }
 
 /// Open a modem over the caller's own transport: `io->read` and `io->write` (both required)
