@@ -171,6 +171,8 @@ struct port {
     pthread_mutex_t lock;
     unsigned reads, writes; /* callback calls, to prove none runs after shutdown/free */
     int fail_reads;
+    pthread_t caller;       /* the thread that makes the calls on the modem */
+    unsigned caller_reads;  /* reads on it: the header promises the reader thread only */
 };
 
 static ptrdiff_t port_read(void *user_data, uint8_t *buf, size_t len, uint32_t timeout_ms)
@@ -180,6 +182,7 @@ static ptrdiff_t port_read(void *user_data, uint8_t *buf, size_t len, uint32_t t
     ssize_t n;
     pthread_mutex_lock(&p->lock);
     p->reads++;
+    if (pthread_equal(pthread_self(), p->caller)) p->caller_reads++;
     pthread_mutex_unlock(&p->lock);
     if (p->fail_reads) return -1;
     pfd.fd = p->fd;
@@ -232,6 +235,7 @@ static void test_callbacks(const char *pty, unsigned port, const char *ca)
 
     memset(&p, 0, sizeof p);
     pthread_mutex_init(&p.lock, NULL);
+    p.caller = pthread_self();
     p.fd = open_port(pty);
     io = port_io(&p);
     CHECK(l610_modem_options_init(&o) == L610_OK);
@@ -245,6 +249,7 @@ static void test_callbacks(const char *pty, unsigned port, const char *ca)
         tls_exchange(m, port, ca, "callbacks");
         counts(&p, &r1, &w1);
         CHECK(r1 > 10 && w1 > 10);
+        CHECK(p.caller_reads == 0); /* l610_read_callback: only on the library's reader thread */
         /* Freed with a socket still open: still no callback afterwards, and the socket's calls
          * fail with L610_CLOSED without touching the transport. */
         CHECK_ST(m, l610_modem_open_tcp(m, "127.0.0.1", (uint16_t)port, &alive), L610_OK);
