@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use l610::{Command, Modem, Urc};
+use l610::{Command, Modem};
 use serde::Serialize;
 
 use crate::exit::{Failure, Outcome};
@@ -58,70 +58,12 @@ struct Answer {
     urcs: Vec<String>,
 }
 
-/// A URC in the module's own words (the driver hands them over typed).
-fn urc_text(u: &Urc) -> String {
-    match u {
-        Urc::Other(s) | Urc::Boot(s) => s.clone(),
-        Urc::Sim(s) => format!("+SIM {s}"),
-        Urc::MipCall(s) => format!("+MIPCALL: {s}"),
-        Urc::MipOpen { id, connected } => format!("+MIPOPEN: {id},{}", u8::from(*connected)),
-        Urc::MipClose { id, detail } => match detail {
-            Some(d) => format!("+MIPCLOSE: {id},{d}"),
-            None => format!("+MIPCLOSE: {id}"),
-        },
-        Urc::MipStat { id, status, acked } => match acked {
-            Some(a) => format!("+MIPSTAT: {id},{status},{a}"),
-            None => format!("+MIPSTAT: {id},{status}"),
-        },
-        Urc::MipRtcp { id, data, .. } => format!("+MIPRTCP: {id},<{} bytes>", data.len()),
-        Urc::MipPush { id, status } => format!("+MIPPUSH: {id},{status}"),
-        Urc::MipRead { id, len } => format!("+MIPREAD: {id},{len}"),
-        Urc::Registration {
-            domain,
-            status,
-            location,
-        } => {
-            let mut s = format!("{}: {}", domain.prefix(), status.code());
-            if let Some(l) = location {
-                s.push_str(&format!(",\"{}\",\"{}\"", l.area, l.cell));
-                if let Some(act) = l.act {
-                    s.push_str(&format!(",{act}"));
-                }
-            }
-            s
-        }
-        Urc::MipDns { host, addrs } => format!(
-            "+MIPDNS: \"{host}\",{}",
-            addrs
-                .iter()
-                .map(|a| a.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-        Urc::Ping(p) => format!(
-            "+MPING: \"{}\",{},<rtt {} ms>",
-            p.ip,
-            p.result,
-            p.rtt.as_millis()
-        ),
-        Urc::PingStat(p) => format!(
-            "+MPINGSTAT: {},\"{}\",{},{},{}",
-            p.status,
-            p.ip,
-            p.sent,
-            p.received,
-            p.average.as_millis()
-        ),
-        other => format!("{other:?}"),
-    }
-}
-
 /// Run one command and print its answer.
 fn one(m: &Modem, cmd: &Command, out: &mut Out) -> Outcome {
     // What the module said before (its boot lines) is not this command's business.
     let _ = m.drain_urcs();
     let r = m.command(cmd);
-    let urcs: Vec<String> = m.drain_urcs().iter().map(urc_text).collect();
+    let urcs: Vec<String> = m.drain_urcs().iter().map(ToString::to_string).collect();
     match r {
         Ok(resp) => {
             if out.json {
@@ -168,7 +110,7 @@ pub fn run(
     }
     // What the module said before the console started (its boot lines), first.
     for u in m.modem.drain_urcs() {
-        println!("! {}", urc_text(&u));
+        println!("! {u}");
     }
     // URCs arrive between commands too: a thread prints them as they come.
     let stop = Arc::new(AtomicBool::new(false));
@@ -179,7 +121,7 @@ pub fn run(
             while !stop.load(Ordering::SeqCst) {
                 if let Some(u) = m.modem.next_urc(Duration::from_millis(100)) {
                     let mut o = std::io::stdout().lock();
-                    let _ = writeln!(o, "! {}", urc_text(&u));
+                    let _ = writeln!(o, "! {u}");
                     let _ = o.flush();
                 }
             }
@@ -229,7 +171,7 @@ pub fn run(
     // What came in after the printer's last look (a URC that followed the last answer) is shown
     // too: the module said it before the console ended.
     for u in m.modem.drain_urcs() {
-        println!("! {}", urc_text(&u));
+        println!("! {u}");
     }
     let _ = out;
     if crate::interrupt::requested() {

@@ -96,6 +96,68 @@ pub enum Urc {
     Other(String),
 }
 
+/// The URC in the module's own words, as it would print the line (a received payload shown as its
+/// size, a ping's round trip as `<rtt N ms>`): for consoles and logs that show what the module
+/// said, from the typed value.
+impl core::fmt::Display for Urc {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Urc::Other(s) | Urc::Boot(s) => f.write_str(s),
+            Urc::Sim(s) => write!(f, "+SIM {s}"),
+            Urc::MipCall(s) => write!(f, "+MIPCALL: {s}"),
+            Urc::MipOpen { id, connected } => write!(f, "+MIPOPEN: {id},{}", u8::from(*connected)),
+            Urc::MipClose { id, detail } => match detail {
+                Some(d) => write!(f, "+MIPCLOSE: {id},{d}"),
+                None => write!(f, "+MIPCLOSE: {id}"),
+            },
+            Urc::MipStat { id, status, acked } => match acked {
+                Some(a) => write!(f, "+MIPSTAT: {id},{status},{a}"),
+                None => write!(f, "+MIPSTAT: {id},{status}"),
+            },
+            Urc::MipRtcp { id, data, .. } => write!(f, "+MIPRTCP: {id},<{} bytes>", data.len()),
+            Urc::MipPush { id, status } => write!(f, "+MIPPUSH: {id},{status}"),
+            Urc::MipRead { id, len } => write!(f, "+MIPREAD: {id},{len}"),
+            Urc::Registration {
+                domain,
+                status,
+                location,
+            } => {
+                write!(f, "{}: {}", domain.prefix(), status.code())?;
+                if let Some(l) = location {
+                    write!(f, ",\"{}\",\"{}\"", l.area, l.cell)?;
+                    if let Some(act) = l.act {
+                        write!(f, ",{act}")?;
+                    }
+                }
+                Ok(())
+            }
+            Urc::MipDns { host, addrs } => {
+                write!(f, "+MIPDNS: \"{host}\"")?;
+                for a in addrs {
+                    write!(f, ",{a}")?;
+                }
+                Ok(())
+            }
+            Urc::Ping(p) => write!(
+                f,
+                "+MPING: \"{}\",{},<rtt {} ms>",
+                p.ip,
+                p.result,
+                p.rtt.as_millis()
+            ),
+            Urc::PingStat(p) => write!(
+                f,
+                "+MPINGSTAT: {},\"{}\",{},{},{}",
+                p.status,
+                p.ip,
+                p.sent,
+                p.received,
+                p.average.as_millis()
+            ),
+        }
+    }
+}
+
 /// Is this line one the module prints when it boots?
 pub fn is_boot(line: &str) -> bool {
     matches!(line.trim(), "AT command ready" | "RDY")
@@ -299,5 +361,21 @@ mod tests {
             parse("+MIPDNS: \"a\",1.2.3.4"),
             Urc::MipDns { .. }
         ));
+        // Shown in the module's words again.
+        for line in [
+            "+MIPOPEN: 1,1",
+            "+MIPCLOSE: 2,0",
+            "+MIPSTAT: 3,2",
+            "+MIPPUSH: 1,0",
+            "+MIPREAD: 2,1460",
+            "+CREG: 1,\"5A1F\",\"0B2D4C01\",7",
+            "+CEREG: 5",
+            "+MIPDNS: \"a\",1.2.3.4,::1",
+            "+MPINGSTAT: 0,\"1.2.3.4\",1,1,91",
+            "+SIM READY",
+            "RING",
+        ] {
+            assert_eq!(alloc::format!("{}", parse(line)), line);
+        }
     }
 }
