@@ -205,9 +205,11 @@ impl ModemBuilder {
             .open_native()
             .map_err(port_err)?;
         let writer = port.try_clone_native().map_err(port_err)?;
+        let reader = crate::tty::TtyReader::new(port, Duration::from_millis(50))
+            .map_err(|e| port_err(e.into()))?;
         let mut config = self.config;
         config.endpoint = Some(format!("{path} at {baud} baud"));
-        Modem::start(Box::new(port), Box::new(writer), config)
+        Modem::start(Box::new(reader), Box::new(writer), config)
     }
 
     fn open_tcp(self, url: &str, addr: &str) -> Result<Modem> {
@@ -354,6 +356,7 @@ impl Transport for serialport::TTYPort {
         use serialport::SerialPort;
         self.set_timeout(Duration::from_millis(50))?;
         let writer = self.try_clone_native()?;
-        Ok((Box::new(self), Box::new(writer)))
+        let reader = crate::tty::TtyReader::new(self, Duration::from_millis(50))?;
+        Ok((Box::new(reader), Box::new(writer)))
     }
 }

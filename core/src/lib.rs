@@ -33,6 +33,7 @@ mod pdp;
 mod profile;
 pub mod socket;
 pub mod ssl;
+mod tty;
 
 pub use at::{Command, ReceiveFormat, Response, Stats, TraceEvent, Urc};
 pub use cancel::with_cancel;

@@ -243,21 +243,63 @@ const HEX: [u8; 256] = {
     t
 };
 
-/// Decode hex (either case). A table and no per-byte branch: this is the receive path of every
-/// byte in the module's default format, ~2.5 MB/s of hex at the LTE Cat 1 peak.
+/// Decode hex (either case), eight digits at a time and with no per-byte branch: this is the
+/// receive path of every byte in the module's default format, ~2.5 MB/s of hex at the LTE Cat 1
+/// peak. `None` if the length is odd or any byte is not a hex digit.
 pub fn decode_hex(hex: &[u8]) -> Option<Vec<u8>> {
     if hex.len() % 2 != 0 {
         return None;
     }
-    let mut out = Vec::with_capacity(hex.len() / 2);
-    let mut bad = 0u8;
-    for pair in hex.chunks_exact(2) {
-        let (hi, lo) = (HEX[pair[0] as usize], HEX[pair[1] as usize]);
-        bad |= hi | lo;
-        out.push((hi << 4) | (lo & 0x0F));
+    let mut out = alloc::vec![0u8; hex.len() / 2];
+    decode_hex_into(hex, &mut out).then_some(out)
+}
+
+/// Decode `hex` (an even number of digits) into `out` (half as long); `false` if any byte is
+/// not a hex digit (`out` then holds garbage).
+fn decode_hex_into(hex: &[u8], out: &mut [u8]) -> bool {
+    let words = hex.chunks_exact(8);
+    let tail = words.remainder();
+    let mut outs = out.chunks_exact_mut(4);
+    let mut bad = 0u64;
+    for (w, o) in words.zip(&mut outs) {
+        let (digits, wrong) = swar_digits(u64::from_le_bytes([
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+        ]));
+        bad |= wrong;
+        o.copy_from_slice(&digits.to_le_bytes());
     }
-    // Every valid digit is < 16, so any 0xFF leaves its high bits set.
-    (bad & 0xF0 == 0).then_some(out)
+    let mut tail_bad = 0u8;
+    for (pair, o) in tail.chunks_exact(2).zip(outs.into_remainder()) {
+        let (hi, lo) = (HEX[pair[0] as usize], HEX[pair[1] as usize]);
+        tail_bad |= hi | lo;
+        *o = (hi << 4) | (lo & 0x0F);
+    }
+    // Every valid digit is < 16, so a 0xFF from the table leaves its high bits set.
+    bad == 0 && tail_bad & 0xF0 == 0
+}
+
+/// Eight ASCII hex digits (the first in the lowest byte) to their four bytes (the first in the
+/// lowest byte), and a word that is non-zero if any of the eight is not a digit. SWAR: each of
+/// the eight bytes is one lane of a `u64`, and no step carries from one lane into the next.
+#[inline]
+fn swar_digits(v: u64) -> (u32, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    // For lanes below 0x80: the lane's bit 7 is set iff lane >= k (no lane exceeds 0xFF).
+    let at_least = |x: u64, k: u64| (x + ONES * (0x80 - k)) & HIGH;
+    let low7 = v & !HIGH;
+    let digit = at_least(low7, b'0' as u64) & !at_least(low7, b'9' as u64 + 1);
+    let lower = low7 | (ONES * 0x20);
+    let letter = at_least(lower, b'a' as u64) & !at_least(lower, b'f' as u64 + 1);
+    // A lane is valid if it is a digit or a letter and its own bit 7 was clear.
+    let wrong = ((digit | letter) & !v & HIGH) ^ HIGH;
+    // '0'..'9' keep their low nibble; 'A'..'F' and 'a'..'f' (bit 6 set) add 9 to theirs.
+    let nibbles = (low7 & (ONES * 0x0F)) + ((low7 >> 6) & ONES) * 9;
+    // Lanes 2j and 2j+1 become byte j of each 16-bit group's low half, then the groups close up.
+    let mut x = ((nibbles << 4) | (nibbles >> 8)) & 0x00FF_00FF_00FF_00FF;
+    x = (x | (x >> 8)) & 0x0000_FFFF_0000_FFFF;
+    x = (x | (x >> 16)) & 0x0000_0000_FFFF_FFFF;
+    (x as u32, wrong)
 }
 
 #[cfg(test)]
@@ -275,6 +317,48 @@ mod tests {
         let all: Vec<u8> = (0..=255).collect();
         let upper: String = all.iter().map(|b| alloc::format!("{b:02X}")).collect();
         assert_eq!(decode_hex(upper.as_bytes()), Some(all));
+    }
+
+    /// The table, one digit pair at a time: what the eight-at-a-time decoder must agree with.
+    fn by_table(hex: &[u8]) -> Option<Vec<u8>> {
+        if hex.len() % 2 != 0 {
+            return None;
+        }
+        hex.chunks_exact(2)
+            .map(|p| {
+                let (hi, lo) = (HEX[p[0] as usize], HEX[p[1] as usize]);
+                (hi < 16 && lo < 16).then_some((hi << 4) | lo)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_byte_in_every_lane_decodes_as_the_table_says() {
+        // Each of the 256 byte values at each position of a word (and of the tail after it),
+        // among digits of both cases.
+        let base = *b"0123456789abcdefABCDEF09";
+        for len in [8, 10, 16, 24] {
+            for pos in 0..len {
+                for b in 0..=255u8 {
+                    let mut hex = base[..len].to_vec();
+                    hex[pos] = b;
+                    assert_eq!(decode_hex(&hex), by_table(&hex), "{hex:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn all_pairs_of_digits_decode() {
+        let digits = b"0123456789abcdefABCDEF";
+        let mut hex = Vec::new();
+        for &a in digits {
+            for &b in digits {
+                hex.extend_from_slice(&[a, b]);
+            }
+        }
+        assert_eq!(decode_hex(&hex), by_table(&hex));
+        assert!(decode_hex(&hex).is_some());
     }
 
     #[test]
