@@ -4,9 +4,11 @@
 //! serialport's `TTYPort::read` polls before every read, so each chunk costs two system calls,
 //! and the poll is the one that sleeps. In a receive at the LTE Cat 1 peak (about 2.5 MB/s of
 //! hex) the driver reads several hundred chunks a second, and most of the time a chunk is already
-//! waiting. So this reader turns the port non-blocking and reads first. It polls, up to the
-//! port's timeout, only when a read finds nothing. That is one system call per chunk instead of
-//! two; BENCHMARKS.md has the figures.
+//! waiting. So this reader turns the port non-blocking and, while the data streams, reads first.
+//! It polls, up to the port's timeout, only when a read finds nothing. That is one system call
+//! per chunk instead of two; BENCHMARKS.md has the figures. A command's answer is another matter:
+//! after a short read the next one is for the next answer, which is not there yet, so a read
+//! first would be a third call. After a short read the reader polls first, as serialport does.
 //!
 //! `O_NONBLOCK` belongs to the open file, which the write half (a `dup` of it) shares. That is
 //! safe because serialport's write polls for room before every write. A write that would still
@@ -24,13 +26,23 @@ pub(crate) struct TtyReader {
     port: TTYPort,
     /// How long one read waits for a first byte before it reports `TimedOut`.
     timeout: Duration,
+    /// The last read was long (the data streams): read before polling.
+    streaming: bool,
 }
+
+/// A read at least this long means the data streams: a 2 KB hex `+MIPRTCP` line is 4 KB, a
+/// command's answer is a few dozen bytes.
+const STREAMING: usize = 1024;
 
 impl TtyReader {
     /// Take `port` as a read half whose reads time out after `timeout`.
     pub(crate) fn new(port: TTYPort, timeout: Duration) -> io::Result<TtyReader> {
         set_nonblocking(port.as_raw_fd())?;
-        Ok(TtyReader { port, timeout })
+        Ok(TtyReader {
+            port,
+            timeout,
+            streaming: false,
+        })
     }
 }
 
@@ -40,11 +52,21 @@ impl Read for TtyReader {
             return Ok(0);
         }
         let fd = self.port.as_raw_fd();
-        match read_now(fd, buf) {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-            other => return other,
+        let got = self.read_or_wait(fd, buf);
+        self.streaming = matches!(got, Ok(n) if n >= STREAMING);
+        got
+    }
+}
+
+impl TtyReader {
+    fn read_or_wait(&mut self, fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
+        if self.streaming {
+            match read_now(fd, buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                other => return other,
+            }
         }
-        // Nothing there: wait for a byte, then read what has come.
+        // Nothing there (or nothing expected): wait for a byte, then read what has come.
         if !wait_readable(fd, self.timeout)? {
             return Err(io::ErrorKind::TimedOut.into());
         }
