@@ -157,7 +157,12 @@ impl Output {
                     gap = None;
                 }
                 buf.clear();
-                buf.extend(inner.queue.drain(..n));
+                // Copied as (at most two) slices, not byte by byte through `drain`.
+                let (a, b) = inner.queue.as_slices();
+                let from_a = n.min(a.len());
+                buf.extend_from_slice(&a[..from_a]);
+                buf.extend_from_slice(&b[..n - from_a]);
+                inner.queue.drain(..n);
                 self.changed.notify_all();
             }
             if let Some(rate) = rate {
