@@ -41,7 +41,8 @@ pub struct Config {
     pub max_response_lines: usize,
     /// Most response bytes one command keeps: 64 KiB.
     pub max_response_bytes: usize,
-    /// Largest single `AT+MIPSEND` (drivers keep it ≤ 1400): 1400 bytes.
+    /// Largest single `AT+MIPSEND` (drivers keep it ≤ 1400; the module takes at most 2048, and
+    /// larger values are sent as 2048): 1400 bytes.
     pub send_chunk: usize,
     /// Optional trace sink; the trace also goes to `log` (target `l610::trace`).
     pub trace_sink: Option<TraceSink>,

@@ -85,6 +85,7 @@ fn injection_attempts_are_refused() {
         "\u{7f}",
         "é.example",
         "",
+        &"h".repeat(256),
     ] {
         let e = refused(&rig, |m| {
             m.open_socket(Protocol::Tls, host, 443, &OpenOptions::default())

@@ -14,8 +14,7 @@ use l610_proto::commands;
 
 use crate::at::engine::Interrupted;
 
-use crate::at::params::quoted;
-use crate::at::{Command, ReceiveFormat};
+use crate::at::ReceiveFormat;
 use crate::error::{Error, Result};
 use crate::ssl::VerifyMode;
 use crate::Modem;
@@ -89,16 +88,15 @@ impl Modem {
         port: u16,
         options: &OpenOptions,
     ) -> Result<Socket> {
-        if host.is_empty() || host.len() > 255 {
-            return Err(Error::invalid("host must be 1 to 255 characters"));
-        }
-        let host_q = quoted("host", host)?;
-        if port == 0 {
-            return Err(Error::invalid("port 0 cannot be connected to"));
-        }
-        if let Some(id) = options.id.filter(|id| !SOCKET_IDS.contains(id)) {
-            return Err(Error::invalid(format!("socket id {id} is not in 1..=6")));
-        }
+        // Built once before anything is sent, so that a bad host, port or id is refused first;
+        // built again below with the id the session reserves.
+        commands::open_socket(
+            options.id.unwrap_or(1),
+            options.source_port,
+            host,
+            port,
+            protocol as u8,
+        )?;
         if protocol == Protocol::Tls
             && options.check_clock
             && self.verify_mode()? == VerifyMode::Verify
@@ -121,14 +119,7 @@ impl Modem {
             }));
         };
         let id = handle.id;
-        let src = options
-            .source_port
-            .map(|p| p.to_string())
-            .unwrap_or_default();
-        let cmd = Command::new(format!(
-            "+MIPOPEN={id},{src},{host_q},{port},{}",
-            protocol as u8
-        ));
+        let cmd = commands::open_socket(id, options.source_port, host, port, protocol as u8)?;
         let release = |modem: &Modem| {
             let mut s = modem.engine.session();
             s.mark_socket_closed(handle);
@@ -160,9 +151,9 @@ impl Modem {
             Err(e) => {
                 // Don't leave a half-open socket behind on the module.
                 if !matches!(e, Interrupted::Closed(_)) {
-                    let _ = self
-                        .engine
-                        .execute(&Command::new(format!("+MIPCLOSE={id}")));
+                    if let Ok(close) = commands::close_socket(id) {
+                        let _ = self.engine.execute(&close);
+                    }
                 }
                 release(self);
                 Err(match e {

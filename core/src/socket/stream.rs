@@ -6,12 +6,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use l610_proto::{CloseReason, ReadError, SocketHandle};
+use l610_proto::{commands, CloseReason, ReadError, SocketHandle};
 
 use super::{Protocol, SocketState};
 use crate::at::engine::{Engine, Interrupted};
-use crate::at::params::{int, split};
-use crate::at::Command;
 use crate::error::{Error, Result};
 
 /// The least one read-mode pull asks for, so a one-byte `read` does not cost a command per byte.
@@ -90,7 +88,7 @@ impl Socket {
 
     /// Send all of `data` (`AT+MIPSEND=<id>,<len>`, `>`, exactly `len` bytes, per chunk).
     pub fn send(&self, data: &[u8]) -> Result<()> {
-        for chunk in data.chunks(self.engine.config.send_chunk.max(1)) {
+        for chunk in data.chunks(self.engine.config.send_chunk.clamp(1, commands::MAX_SEND)) {
             self.send_chunk(chunk)?;
         }
         Ok(())
@@ -102,18 +100,22 @@ impl Socket {
             l610_proto::SocketState::Opening => {}
             other => return Err(closed_error(self.handle.id, other)),
         }
-        let cmd = Command::new(format!("+MIPSEND={},{}", self.handle.id, chunk.len()))
-            .expects("+MIPSEND")
-            .payload(chunk.to_vec())
-            // The application's own traffic, which the trace is there to show (keys and
-            // certificates go through `+GTSSLFILE`, never here).
-            .trace_payload();
+        // The payload is the application's own traffic, which the trace is there to show (keys
+        // and certificates go through `+GTSSLFILE`, never here).
+        let cmd = commands::send(self.handle.id, chunk)?;
         let r = self.engine.execute(&cmd)?;
-        // `+MIPSEND: <id>,<status>,<free>`: status 1 means the module flowed us off; the data was
-        // still taken, so the only sensible reaction is to go on (the next send waits for `>`).
-        if let Some(p) = r.params("+MIPSEND") {
-            if split(p).get(1).and_then(|s| int::<u8>(s)) == Some(1) {
+        // Flowed off: the data was still taken, so the only sensible reaction is to go on (the
+        // next send waits for `>`).
+        match commands::parse_send(&r) {
+            Ok(Some(status)) if status.flowed_off => {
                 log::debug!(target: "l610", "socket {}: module reports flow control", self.handle.id);
+            }
+            Ok(_) => {}
+            Err(why) => {
+                return Err(Error::UnexpectedResponse {
+                    command: cmd.line().to_owned(),
+                    response: format!("{} ({why})", r.lines().collect::<Vec<_>>().join(" | ")),
+                })
             }
         }
         Ok(())
@@ -190,9 +192,9 @@ impl Socket {
         let h = self.handle;
         let still_open = self.engine.session().begin_close(h);
         let result = if still_open {
-            match self
-                .engine
-                .execute(&Command::new(format!("+MIPCLOSE={}", h.id)))
+            match commands::close_socket(h.id)
+                .map_err(Error::from)
+                .and_then(|close| self.engine.execute(&close))
             {
                 Ok(_) => {
                     let deadline = Instant::now() + self.engine.config.command_timeout;
@@ -251,7 +253,9 @@ impl io::Read for Socket {
 
 impl io::Write for Socket {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = buf.len().min(self.engine.config.send_chunk.max(1));
+        let n = buf
+            .len()
+            .min(self.engine.config.send_chunk.clamp(1, commands::MAX_SEND));
         self.send_chunk(&buf[..n])?;
         Ok(n)
     }

@@ -8,9 +8,9 @@
 use alloc::format;
 use alloc::vec::Vec;
 
-use crate::params::quoted;
+use crate::params::{int, quoted, split};
 use crate::sockets::SOCKET_IDS;
-use crate::{Command, ValueError};
+use crate::{Command, Response, ValueError};
 
 /// Most bytes one `AT+MIPSEND` carries: the hardware took 2048, drivers keep it at or below
 /// that (AT-REFERENCE.md §3, §6).
@@ -75,6 +75,34 @@ pub fn send(id: u8, data: &[u8]) -> Result<Command, ValueError> {
         .trace_payload())
 }
 
+/// The answer to a send, `+MIPSEND: <id>,<status>,<free_size>` (AT-REFERENCE.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendStatus {
+    /// `<status>` 1: the module flowed the host off. The data was still taken; the next send
+    /// waits for its `>` prompt as always.
+    pub flowed_off: bool,
+    /// `<free_size>`: bytes left in the module's send buffer, when it says.
+    pub free: Option<u32>,
+}
+
+/// Read the answer to [`send`]: `None` when the module printed no `+MIPSEND` line (some firmware
+/// answers only `OK`, or `+MIPPUSH` later), an error when the line is not the manual's.
+pub fn parse_send(r: &Response) -> Result<Option<SendStatus>, ValueError> {
+    let Some(p) = r.params("+MIPSEND") else {
+        return Ok(None);
+    };
+    let f = split(p);
+    let status = f
+        .get(1)
+        .and_then(|s| int::<u8>(s))
+        .filter(|s| *s <= 1)
+        .ok_or_else(|| ValueError::new(format!("+MIPSEND: {p} has no status 0 or 1")))?;
+    Ok(Some(SendStatus {
+        flowed_off: status == 1,
+        free: f.get(2).and_then(|s| int(s)),
+    }))
+}
+
 /// `AT+MIPCLOSE=<id>`: `OK`, then the URC `+MIPCLOSE: <id>,<x>`. Call
 /// [`Session::begin_close`](crate::Session::begin_close) first, so that the URC is taken as the
 /// host's close.
@@ -86,6 +114,28 @@ pub fn close_socket(id: u8) -> Result<Command, ValueError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn send_answers() {
+        let r = |l: &str| Response::from_lines([l]);
+        assert_eq!(
+            parse_send(&r("+MIPSEND: 1,0,2048")),
+            Ok(Some(SendStatus {
+                flowed_off: false,
+                free: Some(2048)
+            }))
+        );
+        assert_eq!(
+            parse_send(&r("+MIPSEND: 1,1")),
+            Ok(Some(SendStatus {
+                flowed_off: true,
+                free: None
+            }))
+        );
+        assert_eq!(parse_send(&Response::from_lines::<[&str; 0]>([])), Ok(None));
+        assert!(parse_send(&r("+MIPSEND: 1,7,0")).is_err());
+        assert!(parse_send(&r("+MIPSEND: é")).is_err());
+    }
 
     #[test]
     fn lines() {
@@ -119,6 +169,7 @@ mod tests {
         assert!(send(1, &[0; MAX_SEND + 1]).is_err());
         assert!(send(1, &[0; MAX_SEND]).is_ok());
         assert!(send(9, b"x").is_err());
+        assert!(open_socket(1, None, "h", 1, 2).is_ok());
         assert!(close_socket(0).is_err());
     }
 }

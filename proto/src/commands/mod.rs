@@ -39,7 +39,9 @@ pub use cipher::{
     CipherSuite,
 };
 pub use clock::{clock_query, parse_clock, set_clock, ModuleTime};
-pub use connection::{close_socket, is_open_protocol, open_socket, send, MAX_SEND};
+pub use connection::{
+    close_socket, is_open_protocol, open_socket, parse_send, send, SendStatus, MAX_SEND,
+};
 pub use dns::{check_host, parse_dns_line, parse_resolve, resolve, MAX_HOST_LEN};
 pub use file::{
     file_counts_query, file_support_query, load_file, parse_file_counts, parse_file_support,
