@@ -29,6 +29,7 @@ mod link;
 mod network;
 mod output;
 mod pem;
+pub mod pki;
 mod port;
 mod pty;
 mod socket;

@@ -1,4 +1,5 @@
-//! Certificates made with the openssl crate, and `openssl s_server` started on a free port.
+//! A test PKI (signed by `l610_sim::pki`, the one place that mints certificates), and `openssl
+//! s_server` started on a free port. The CLI's tests include this file too.
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
@@ -7,15 +8,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use openssl::asn1::Asn1Time;
-use openssl::bn::{BigNum, MsbOption};
-use openssl::ec::{EcGroup, EcKey};
-use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
+use l610_sim::pki::{ec_key, issue, rsa_key, Role};
 use openssl::pkey::{PKey, Private};
-use openssl::rsa::Rsa;
-use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectAlternativeName};
-use openssl::x509::{X509Name, X509};
+use openssl::x509::X509;
 
 /// A CA and what it signed, written as PEM files into a temp dir.
 pub struct Pki {
@@ -27,63 +22,24 @@ pub struct Pki {
     pub client_key_der: Vec<u8>,
 }
 
-fn name(cn: &str) -> X509Name {
-    let mut n = X509Name::builder().unwrap();
-    n.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
-    n.build()
-}
+const SERVER_NAMES: &[&str] = &["localhost", "127.0.0.1"];
 
-fn serial() -> openssl::asn1::Asn1Integer {
-    let mut bn = BigNum::new().unwrap();
-    bn.rand(64, MsbOption::MAYBE_ZERO, false).unwrap();
-    bn.to_asn1_integer().unwrap()
-}
-
-fn sign(cn: &str, key: &PKey<Private>, issuer: Option<(&X509, &PKey<Private>)>, ca: bool) -> X509 {
-    let mut b = X509::builder().unwrap();
-    b.set_version(2).unwrap();
-    b.set_serial_number(&serial()).unwrap();
-    b.set_subject_name(&name(cn)).unwrap();
-    b.set_issuer_name(issuer.map_or(&name(cn), |(c, _)| c.subject_name()))
-        .unwrap();
-    b.set_pubkey(key).unwrap();
-    // Valid from yesterday for a year: "now" on the host, 2015 on a module that was never set.
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    b.set_not_before(&Asn1Time::from_unix(now - 86_400).unwrap())
-        .unwrap();
-    b.set_not_after(&Asn1Time::days_from_now(365).unwrap())
-        .unwrap();
-    if ca {
-        b.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
-            .unwrap();
-        b.append_extension(KeyUsage::new().key_cert_sign().crl_sign().build().unwrap())
-            .unwrap();
-    } else {
-        let ctx = b.x509v3_context(issuer.map(|(c, _)| c.as_ref()), None);
-        let san = SubjectAlternativeName::new()
-            .dns("localhost")
-            .ip("127.0.0.1")
-            .build(&ctx)
-            .unwrap();
-        b.append_extension(san).unwrap();
-    }
-    let signer = issuer.map_or(key, |(_, k)| k);
-    b.sign(signer, MessageDigest::sha256()).unwrap();
-    b.build()
+/// One certificate, valid a year; the PKI's keys are made by the callers.
+fn sign(
+    cn: &str,
+    key: &PKey<Private>,
+    issuer: Option<(&X509, &PKey<Private>)>,
+    role: Role<'_>,
+) -> X509 {
+    issue(cn, key, issuer, role, 365).unwrap()
 }
 
 fn rsa() -> PKey<Private> {
-    PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap()
+    rsa_key().unwrap()
 }
 
 fn ec() -> PKey<Private> {
-    PKey::from_ec_key(
-        EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap(),
-    )
-    .unwrap()
+    ec_key().unwrap()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
@@ -91,21 +47,47 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) {
 }
 
 impl Pki {
-    /// A fresh CA with an RSA and an ECDSA server certificate and a client certificate.
+    /// A fresh CA with an RSA and an ECDSA server certificate and a client certificate; files
+    /// `ca.pem`, `ca.der`, `other-ca.pem`, `server.pem`/`.key`, `server-ec.pem`/`.key`,
+    /// `client.pem`, `client.key`, `client.der.key` and `notes.txt` (not a certificate).
     pub fn new(tag: &str) -> Pki {
         let dir = std::env::temp_dir().join(format!("l610-test-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let ca_key = rsa();
-        let ca = sign("l610 test CA", &ca_key, None, true);
+        let server_role = Role::Server(SERVER_NAMES);
+        let ca = sign("l610 test CA", &ca_key, None, Role::Ca);
         let server_key = rsa();
-        let server = sign("localhost", &server_key, Some((&ca, &ca_key)), false);
+        let server = sign("localhost", &server_key, Some((&ca, &ca_key)), server_role);
         let server_ec_key = ec();
-        let server_ec = sign("localhost", &server_ec_key, Some((&ca, &ca_key)), false);
+        let server_ec = sign(
+            "localhost",
+            &server_ec_key,
+            Some((&ca, &ca_key)),
+            server_role,
+        );
         let client_key = rsa();
-        let client = sign("l610 client", &client_key, Some((&ca, &ca_key)), false);
+        let client = sign(
+            "l610 client",
+            &client_key,
+            Some((&ca, &ca_key)),
+            Role::Client,
+        );
         let other_ca_key = rsa();
-        let other_ca = sign("some other CA", &other_ca_key, None, true);
+        let other_ca = sign("some other CA", &other_ca_key, None, Role::Ca);
         write(&dir, "ca.pem", &ca.to_pem().unwrap());
+        write(&dir, "ca.der", &ca.to_der().unwrap());
+        write(&dir, "client.pem", &client.to_pem().unwrap());
+        write(
+            &dir,
+            "client.key",
+            &client_key.private_key_to_pem_pkcs8().unwrap(),
+        );
+        write(
+            &dir,
+            "client.der.key",
+            &client_key.private_key_to_der().unwrap(),
+        );
+        write(&dir, "notes.txt", b"this is not a certificate\n");
         write(&dir, "other-ca.pem", &other_ca.to_pem().unwrap());
         write(&dir, "server.pem", &server.to_pem().unwrap());
         write(
@@ -135,6 +117,18 @@ impl Pki {
 
     pub fn other_ca_pem(&self) -> Vec<u8> {
         std::fs::read(self.dir.join("other-ca.pem")).unwrap()
+    }
+
+    /// `n` distinct self-signed CA certificates (EC, cheap), as files.
+    pub fn many_cas(&self, n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                let c = sign(&format!("CA {i}"), &ec(), None, Role::Ca);
+                let p = self.dir.join(format!("many-{i}.pem"));
+                std::fs::write(&p, c.to_pem().unwrap()).unwrap();
+                p.to_str().unwrap().to_owned()
+            })
+            .collect()
     }
 }
 
@@ -203,8 +197,9 @@ impl Server {
                     if line.contains("ACCEPT") {
                         let _ = tx.send(());
                     }
-                    out.lock().unwrap().push_str(&line);
-                    out.lock().unwrap().push('\n');
+                    let mut o = out.lock().unwrap();
+                    o.push_str(&line);
+                    o.push('\n');
                 }
             });
         }
@@ -215,6 +210,11 @@ impl Server {
             child,
             output,
         }
+    }
+
+    /// `127.0.0.1:<port>`.
+    pub fn target(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
     }
 
     pub fn output(&self) -> String {
