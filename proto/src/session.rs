@@ -139,7 +139,7 @@ impl fmt::Debug for Session {
             .field("inflight", &self.inflight.as_ref().map(|c| c.cmd.line()))
             .field("queued", &self.queue.len())
             .field("draining", &self.drain.is_some())
-            .field("stats", &self.stats)
+            .field("stats", &self.stats())
             .finish_non_exhaustive()
     }
 }
@@ -266,16 +266,26 @@ impl Session {
     #[inline]
     pub fn handle_input(&mut self, bytes: &[u8], now: Instant) {
         // Fast path for a feed of one byte inside a line (a UART interrupt's): no frame can end,
-        // so none of the per-frame bookkeeping below can change anything. Not while draining
-        // (the quiet period restarts with every byte). With no command in flight, nothing
-        // waits in the queue: every path that ends a command or a drain starts the next one.
+        // so none of the per-frame bookkeeping below can change anything. The framer arms it
+        // only inside a line, and the session keeps it paused while draining (the quiet period
+        // restarts with every byte). With no command in flight, nothing waits in the queue:
+        // every path that ends a command or a drain starts the next one. Its bytes are counted
+        // in `rx_bytes` when the framer appends them to the line, not one by one.
         if let [b] = *bytes {
-            if self.drain.is_none() && self.framer.push_in_line(b) {
-                self.stats.rx_bytes += 1;
+            if self.framer.push_in_line(b) {
                 self.now = now.max(self.now);
                 return;
             }
         }
+        self.handle_input_slow(bytes, now);
+    }
+
+    /// The way into the full path from [`handle_input`](Self::handle_input), marked cold so the
+    /// fast path is laid out straight through (one taken branch per byte, the loop's own) — not
+    /// `handle_input_frames` itself, which a whole-buffer feed runs hot.
+    #[cold]
+    #[inline(never)]
+    fn handle_input_slow(&mut self, bytes: &[u8], now: Instant) {
         self.handle_input_frames(bytes, now);
     }
 
@@ -294,6 +304,7 @@ impl Session {
         while let Some(frame) = self.framer.next_frame(&mut bytes) {
             self.on_frame(frame);
         }
+        self.keep_fast_path_paused();
         // Timers fire in `handle_timeout`; input can only have ended the command in flight.
         if self.inflight.is_none() && !self.queue.is_empty() {
             self.start_next();
@@ -334,6 +345,7 @@ impl Session {
                 while let Some(frame) = self.framer.next_frame(&mut none) {
                     self.on_frame(frame);
                 }
+                self.keep_fast_path_paused();
             }
         }
         if let Some(f) = &self.inflight {
@@ -370,7 +382,16 @@ impl Session {
         self.finish(id, outcome);
     }
 
+    /// The framer arms its fast path whenever it stops inside a line; not while draining.
+    #[inline]
+    fn keep_fast_path_paused(&mut self) {
+        if self.drain.is_some() {
+            self.framer.pause_fast_path();
+        }
+    }
+
     fn start_drain(&mut self) {
+        self.framer.pause_fast_path();
         let from = self.now.max(self.last_rx);
         let limit = self.now + self.cfg.drain_limit;
         self.drain = Some(Drain {
@@ -741,6 +762,7 @@ impl Session {
     pub fn stats(&self) -> Stats {
         Stats {
             stray_socket: self.sockets.stray,
+            rx_bytes: self.stats.rx_bytes + self.framer.fast_path_bytes(),
             ..self.stats
         }
     }
