@@ -115,17 +115,21 @@ pub struct Framer {
     max_line: usize,
     max_payload: usize,
     oversized: u64,
-    /// The fast path's bytes ([`push_in_line`](Self::push_in_line)): the line's next bytes,
+    /// The fast path's bytes ([`take_fast`](Self::take_fast)): the line's next bytes,
     /// kept in the framer itself with their count so that storing one cannot alias the count (as
     /// a store through the line's heap pointer could). The compiler keeps the count in a register
     /// from byte to byte of a caller's loop instead of storing and reloading it, which bound a
     /// byte-at-a-time feed. Appended to the line before anything reads it.
     chunk: [u8; CHUNK],
-    /// Bytes in `chunk`; [`PAUSED`] when the fast path is off (not inside a line, a replay
-    /// pending, the line within `CHUNK` of `max_line`, or the session draining).
+    /// Bytes in `chunk`; [`PAUSED`] when the fast path is off (not inside or at the start of a
+    /// line, a replay pending, the line within `CHUNK` of `max_line`, or the session draining).
     chunk_len: usize,
+    /// What the fast path does with each byte value in the state it was armed in.
+    fast_actions: &'static [u8; 256],
     /// Bytes the fast path took, counted when appended to the line.
     fast_banked: u64,
+    /// CR and LF between lines the fast path skipped.
+    fast_skipped: u64,
 }
 
 /// The fast path's batch: one full-path call per 256 bytes inside a long line (64 cost more
@@ -151,12 +155,16 @@ impl Framer {
             oversized: 0,
             chunk: [0; CHUNK],
             chunk_len: PAUSED,
+            fast_actions: &IN_LINE,
             fast_banked: 0,
+            fast_skipped: 0,
         }
     }
 
     /// Switch the receive format; takes effect from the next byte pushed.
     pub fn set_format(&mut self, format: ReceiveFormat) {
+        // The fast path was armed for the old format's commas.
+        self.bank_fast_path();
         self.format = format;
     }
 
@@ -178,17 +186,24 @@ impl Framer {
         )
     }
 
-    /// Take one byte into the line being read if it cannot end or split anything — not CR, LF
-    /// or a comma (which may end a raw `+MIPRTCP` header), and the line has room: the receive
-    /// path's fast path for byte-at-a-time feeds (a UART interrupt's). Exactly what
-    /// [`next_frame`](Self::next_frame) would do with that byte; `false` leaves the byte to it.
-    /// Armed by [`next_frame`](Self::next_frame) when it returns `None` inside a line.
+    /// Take one byte the full path would only add to the line, or skip (a CR or LF between
+    /// lines): the receive path's fast path for byte-at-a-time feeds (a UART interrupt's).
+    /// Exactly what [`next_frame`](Self::next_frame) would do with that byte; `false` leaves the
+    /// byte to it (a CR or LF that ends a line, the `>` prompt, a comma of the raw formats, a
+    /// full chunk). Armed by [`next_frame`](Self::next_frame) when it returns `None` at the
+    /// start of a line or inside one.
     #[inline(always)]
-    pub(crate) fn push_in_line(&mut self, b: u8) -> bool {
+    pub(crate) fn take_fast(&mut self, b: u8) -> bool {
         let n = self.chunk_len;
-        if !stops_line(b) && n < CHUNK {
+        let action = self.fast_actions[usize::from(b)];
+        if action == PUSH && n < CHUNK {
             self.chunk[n] = b;
             self.chunk_len = n + 1;
+            return true;
+        }
+        // Only at the start of a line (no other table skips) before any byte of it.
+        if action == SKIP && n == 0 {
+            self.fast_skipped += 1;
             return true;
         }
         false
@@ -200,10 +215,12 @@ impl Framer {
         self.bank_fast_path();
     }
 
-    /// Bytes [`push_in_line`](Self::push_in_line) took, ever (the session's `rx_bytes` counts
-    /// the rest).
+    /// Bytes [`take_fast`](Self::take_fast) took, ever (the session's `rx_bytes` counts the
+    /// rest).
     pub(crate) fn fast_path_bytes(&self) -> u64 {
-        self.fast_banked + self.chunk.get(..self.chunk_len).map_or(0, <[u8]>::len) as u64
+        self.fast_banked
+            + self.fast_skipped
+            + self.chunk.get(..self.chunk_len).map_or(0, <[u8]>::len) as u64
     }
 
     /// Append the fast path's bytes to the line and turn it off: the line is about to be read
@@ -221,6 +238,10 @@ impl Framer {
     #[inline(never)]
     fn append_chunk(&mut self) {
         if let Some(taken) = self.chunk.get(..self.chunk_len) {
+            // Armed at the start of a line, its first byte started it (as in `step`).
+            if self.state == State::LineStart && !taken.is_empty() {
+                self.state = State::InLine;
+            }
             // Within `max_line`: armed only with room for a whole chunk.
             self.line.extend_from_slice(taken);
             self.fast_banked += taken.len() as u64;
@@ -228,16 +249,22 @@ impl Framer {
         self.chunk_len = PAUSED;
     }
 
-    /// Arm the fast path if the framer is inside a line with room for a whole chunk (after a
-    /// call that returned no frame).
+    /// Arm the fast path at the start of a line or inside one, with room for a whole chunk
+    /// (after a call that returned no frame).
     #[inline(always)]
     fn arm_fast_path(&mut self) {
-        if self.state == State::InLine
-            && self.replay.is_empty()
-            && self.line.len() + CHUNK <= self.max_line
-        {
-            self.chunk_len = 0;
+        if !self.replay.is_empty() || self.line.len() + CHUNK > self.max_line {
+            return;
         }
+        let raw = matches!(self.format, ReceiveFormat::Raw | ReceiveFormat::RawLine);
+        self.fast_actions = match (self.state, raw) {
+            (State::InLine, false) => &IN_LINE,
+            (State::InLine, true) => &IN_LINE_RAW,
+            (State::LineStart, false) => &LINE_START,
+            (State::LineStart, true) => &LINE_START_RAW,
+            _ => return,
+        };
+        self.chunk_len = 0;
     }
 
     /// Hand back a vector from a [`Frame`] so its capacity is reused.
@@ -632,19 +659,36 @@ impl Framer {
     }
 }
 
-/// CR, LF or a comma: one load from a table, no branch on the byte's value (a byte-at-a-time
-/// feed runs this once per byte, and such a branch is one more taken jump in its loop).
-#[inline(always)]
-fn stops_line(b: u8) -> bool {
-    static STOPS: [bool; 256] = {
-        let mut t = [false; 256];
-        t[b'\r' as usize] = true;
-        t[b'\n' as usize] = true;
-        t[b',' as usize] = true;
-        t
-    };
-    STOPS[usize::from(b)]
+/// What [`Framer::take_fast`] does with a byte: add it to the line, skip it, or leave it to the
+/// full path. One load from a table per byte, no branch on the byte's value (a byte-at-a-time
+/// feed runs it once per byte, and such a branch is one more taken jump in its loop).
+const PUSH: u8 = 0;
+const SKIP: u8 = 1;
+const SLOW: u8 = 2;
+
+/// The fast path's table in a state: `skip` for CR and LF (else they go to the full path) and
+/// every byte of `slow` to the full path.
+const fn actions(skip: bool, slow: &[u8]) -> [u8; 256] {
+    let mut t = [PUSH; 256];
+    let crlf = if skip { SKIP } else { SLOW };
+    t[b'\r' as usize] = crlf;
+    t[b'\n' as usize] = crlf;
+    let mut i = 0;
+    while i < slow.len() {
+        t[slow[i] as usize] = SLOW;
+        i += 1;
+    }
+    t
 }
+
+/// Inside a line: CR and LF end it.
+static IN_LINE: [u8; 256] = actions(false, b"");
+/// Inside a line, raw formats: a comma may end a `+MIPRTCP` header.
+static IN_LINE_RAW: [u8; 256] = actions(false, b",");
+/// At the start of a line: CR and LF between lines are skipped, `>` is the prompt.
+static LINE_START: [u8; 256] = actions(true, b">");
+/// At the start of a line, raw formats.
+static LINE_START_RAW: [u8; 256] = actions(true, b">,");
 
 /// A decimal field with optional spaces around it; `None` for anything else (or over u64).
 fn number(field: &[u8]) -> Option<u64> {
@@ -681,9 +725,26 @@ mod tests {
     }
 
     #[test]
-    fn only_cr_lf_and_comma_stop_a_line() {
+    fn the_fast_paths_tables_leave_every_byte_that_matters_to_the_full_path() {
         for b in 0..=255u8 {
-            assert_eq!(stops_line(b), matches!(b, b'\r' | b'\n' | b','), "{b}");
+            let crlf = matches!(b, b'\r' | b'\n');
+            let slow_in = |raw: bool| {
+                if crlf || (raw && b == b',') {
+                    SLOW
+                } else {
+                    PUSH
+                }
+            };
+            assert_eq!(IN_LINE[usize::from(b)], slow_in(false), "{b}");
+            assert_eq!(IN_LINE_RAW[usize::from(b)], slow_in(true), "{b}");
+            let at_start = |raw: bool| match b {
+                b'\r' | b'\n' => SKIP,
+                b'>' => SLOW,
+                b',' if raw => SLOW,
+                _ => PUSH,
+            };
+            assert_eq!(LINE_START[usize::from(b)], at_start(false), "{b}");
+            assert_eq!(LINE_START_RAW[usize::from(b)], at_start(true), "{b}");
         }
     }
 

@@ -265,14 +265,14 @@ impl Session {
     /// Bytes from the module, in any split.
     #[inline]
     pub fn handle_input(&mut self, bytes: &[u8], now: Instant) {
-        // Fast path for a feed of one byte inside a line (a UART interrupt's): no frame can end,
-        // so none of the per-frame bookkeeping below can change anything. The framer arms it
-        // only inside a line, and the session keeps it paused while draining (the quiet period
+        // Fast path for a feed of one byte inside a line or between lines (a UART interrupt's):
+        // no frame can end, so none of the per-frame bookkeeping below can change anything. The
+        // framer arms it only at the start of a line or inside one, and the session keeps it paused while draining (the quiet period
         // restarts with every byte). With no command in flight, nothing waits in the queue:
         // every path that ends a command or a drain starts the next one. Its bytes are counted
         // in `rx_bytes` when the framer appends them to the line, not one by one.
         if let [b] = *bytes {
-            if self.framer.push_in_line(b) {
+            if self.framer.take_fast(b) {
                 self.now = now.max(self.now);
                 return;
             }

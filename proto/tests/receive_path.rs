@@ -341,3 +341,31 @@ fn lines_at_the_bound_frame_the_same_one_byte_at_a_time() {
     assert_eq!(whole.urcs.len(), 12, "{whole:?}");
     assert_eq!(strip(bytes), strip(whole));
 }
+
+/// The `>` prompt at the start of a line, CR and LF between lines and a `>` inside a line, fed
+/// one byte at a time, do what they do whole (the fast path is armed at the start of a line too).
+#[test]
+fn prompts_and_the_bytes_between_lines_are_the_same_one_byte_at_a_time() {
+    let script = [
+        input("\r\n+MIPOPEN: 1,1\r\n"),
+        Step::Submit(Command::new("+MIPSEND=1,3").payload(b"abc".to_vec())),
+        input("\r\n\r\n\n\rAT+MIPSEND=1,3\r\r\n> "),
+        input("\r\n+MIPSEND: 1,0\r\n\r\nOK\r\n"),
+        input("\r\n>+X: a>b\r\n\r\n,+Y: 1,2\r\n"),
+        Step::Submit(Command::new("+GTSET=\"IPRFMT\",2").switches_format(ReceiveFormat::Raw)),
+        input("AT+GTSET=\"IPRFMT\",2\r\r\nOK\r\n\r\n+MIPRTCP: 1,3,x\r\n\r\n"),
+    ];
+    let whole = run(&script, &config(), &mut |n| n);
+    let bytes = run(&script, &config(), &mut |_| 1);
+    assert!(
+        whole.wire.starts_with(b"AT+MIPSEND=1,3\rabcAT"),
+        "{whole:?}"
+    );
+    assert!(
+        matches!(whole.outcomes[0].1, Some(Outcome::Ok(_))),
+        "{whole:?}"
+    );
+    assert_eq!(whole.socket, b"x\r\n", "{whole:?}");
+    assert_eq!(whole.stats.stray, 1, "{whole:?}");
+    assert_eq!(strip(bytes), strip(whole));
+}
