@@ -190,8 +190,7 @@ impl Framer {
     /// lines): the receive path's fast path for byte-at-a-time feeds (a UART interrupt's).
     /// Exactly what [`next_frame`](Self::next_frame) would do with that byte; `false` leaves the
     /// byte to it (a CR or LF that ends a line, the `>` prompt, a comma of the raw formats, a
-    /// full chunk). Armed by [`next_frame`](Self::next_frame) when it returns `None` at the
-    /// start of a line or inside one.
+    /// full chunk, or the fast path not armed: see [`arm_fast_path`](Self::arm_fast_path)).
     #[inline(always)]
     pub(crate) fn take_fast(&mut self, b: u8) -> bool {
         let n = self.chunk_len;
@@ -209,8 +208,7 @@ impl Framer {
         false
     }
 
-    /// Turn the fast path off until the next [`next_frame`](Self::next_frame) (the session
-    /// drains: every byte restarts its quiet period).
+    /// Turn the fast path off (the session drains: every byte restarts its quiet period).
     pub(crate) fn pause_fast_path(&mut self) {
         self.bank_fast_path();
     }
@@ -227,14 +225,13 @@ impl Framer {
     /// or changed by other means.
     #[inline(always)]
     fn bank_fast_path(&mut self) {
-        match self.chunk_len {
-            PAUSED => {}
-            0 => self.chunk_len = PAUSED,
-            _ => self.append_chunk(),
+        // One compare on the way of every frame: a whole-buffer feed never arms it.
+        if self.chunk_len != PAUSED {
+            self.append_chunk();
         }
     }
 
-    /// Not inlined: a whole-buffer feed never fills the chunk.
+    /// Not inlined: only a byte-at-a-time feed arms the fast path.
     #[inline(never)]
     fn append_chunk(&mut self) {
         if let Some(taken) = self.chunk.get(..self.chunk_len) {
@@ -249,10 +246,11 @@ impl Framer {
         self.chunk_len = PAUSED;
     }
 
-    /// Arm the fast path at the start of a line or inside one, with room for a whole chunk
-    /// (after a call that returned no frame).
-    #[inline(always)]
-    fn arm_fast_path(&mut self) {
+    /// Arm the fast path at the start of a line or inside one, with room for a whole chunk.
+    /// Only right after [`next_frame`](Self::next_frame) returned `None`; the session arms it
+    /// after a one-byte feed only, so a whole-buffer feed pays nothing for it.
+    #[inline]
+    pub(crate) fn arm_fast_path(&mut self) {
         if !self.replay.is_empty() || self.line.len() + CHUNK > self.max_line {
             return;
         }
@@ -337,11 +335,7 @@ impl Framer {
                 return Some(frame);
             }
         }
-        let frame = self.step(bytes);
-        if frame.is_none() {
-            self.arm_fast_path();
-        }
-        frame
+        self.step(bytes)
     }
 
     /// Bytes of a discarded payload go first; they were earlier in the stream.

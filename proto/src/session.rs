@@ -266,11 +266,12 @@ impl Session {
     #[inline]
     pub fn handle_input(&mut self, bytes: &[u8], now: Instant) {
         // Fast path for a feed of one byte inside a line or between lines (a UART interrupt's):
-        // no frame can end, so none of the per-frame bookkeeping below can change anything. The
-        // framer arms it only at the start of a line or inside one, and the session keeps it paused while draining (the quiet period
-        // restarts with every byte). With no command in flight, nothing waits in the queue:
-        // every path that ends a command or a drain starts the next one. Its bytes are counted
-        // in `rx_bytes` when the framer appends them to the line, not one by one.
+        // no frame can end, so none of the per-frame bookkeeping below can change anything. It
+        // is armed after a one-byte feed that left the framer at the start of a line or inside
+        // one, never while draining (the quiet period restarts with every byte), and turned off
+        // by anything else that touches the framer. With no command in flight, nothing waits in
+        // the queue: every path that ends a command or a drain starts the next one. Its bytes
+        // are counted in `rx_bytes` when the framer appends them to the line, not one by one.
         if let [b] = *bytes {
             if self.framer.take_fast(b) {
                 self.now = now.max(self.now);
@@ -301,10 +302,15 @@ impl Session {
         if let Some(d) = self.drain.as_mut() {
             d.quiet_until = (self.now + self.cfg.quiet_period).min(d.limit);
         }
+        let one_byte = bytes.len() == 1;
         while let Some(frame) = self.framer.next_frame(&mut bytes) {
             self.on_frame(frame);
         }
-        self.keep_fast_path_paused();
+        // The next byte may take the fast path, if this feed was a byte too (a whole-buffer feed
+        // would not use it) and the line is not draining (every byte restarts the quiet period).
+        if one_byte && self.drain.is_none() {
+            self.framer.arm_fast_path();
+        }
         // Timers fire in `handle_timeout`; input can only have ended the command in flight.
         if self.inflight.is_none() && !self.queue.is_empty() {
             self.start_next();
@@ -345,7 +351,6 @@ impl Session {
                 while let Some(frame) = self.framer.next_frame(&mut none) {
                     self.on_frame(frame);
                 }
-                self.keep_fast_path_paused();
             }
         }
         if let Some(f) = &self.inflight {
@@ -380,14 +385,6 @@ impl Session {
         let id = f.id;
         self.abandoned = Some(f.cmd);
         self.finish(id, outcome);
-    }
-
-    /// The framer arms its fast path whenever it stops inside a line; not while draining.
-    #[inline]
-    fn keep_fast_path_paused(&mut self) {
-        if self.drain.is_some() {
-            self.framer.pause_fast_path();
-        }
     }
 
     fn start_drain(&mut self) {
