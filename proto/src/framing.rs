@@ -165,7 +165,7 @@ impl Framer {
 
     /// Switch the receive format; takes effect from the next byte pushed.
     pub fn set_format(&mut self, format: ReceiveFormat) {
-        // The fast path was armed for the old format's commas.
+        // The bytes the fast path took were read in the old format.
         self.bank_fast_path();
         self.format = format;
     }
@@ -191,8 +191,8 @@ impl Framer {
     /// Take one byte the full path would only add to the line, or skip (a CR or LF between
     /// lines): the receive path's fast path for byte-at-a-time feeds (a UART interrupt's).
     /// Exactly what [`next_frame`](Self::next_frame) would do with that byte; `false` leaves the
-    /// byte to it (a CR or LF that ends a line, the `>` prompt, a comma of the raw formats, a
-    /// full chunk, or the fast path not armed: see [`arm_fast_path`](Self::arm_fast_path)).
+    /// byte to it (a CR or LF that ends a line, `>`, a comma, a full chunk, or the fast path
+    /// not armed: see [`arm_fast_path`](Self::arm_fast_path)).
     #[inline(always)]
     pub(crate) fn take_fast(&mut self, b: u8) -> bool {
         let n = self.chunk_len;
