@@ -139,7 +139,7 @@ impl fmt::Debug for Session {
             .field("inflight", &self.inflight.as_ref().map(|c| c.cmd.line()))
             .field("queued", &self.queue.len())
             .field("draining", &self.drain.is_some())
-            .field("stats", &self.stats)
+            .field("stats", &self.stats())
             .finish_non_exhaustive()
     }
 }
@@ -265,17 +265,28 @@ impl Session {
     /// Bytes from the module, in any split.
     #[inline]
     pub fn handle_input(&mut self, bytes: &[u8], now: Instant) {
-        // Fast path for a feed of one byte inside a line (a UART interrupt's): no frame can end,
-        // so none of the per-frame bookkeeping below can change anything. Not while draining
-        // (the quiet period restarts with every byte). With no command in flight, nothing
-        // waits in the queue: every path that ends a command or a drain starts the next one.
+        // Fast path for a feed of one byte inside a line or between lines (a UART interrupt's):
+        // no frame can end, so none of the per-frame bookkeeping below can change anything. It
+        // is armed after a one-byte feed that left the framer at the start of a line or inside
+        // one, never while draining (the quiet period restarts with every byte), and turned off
+        // by anything else that touches the framer. With no command in flight, nothing waits in
+        // the queue: every path that ends a command or a drain starts the next one. Its bytes
+        // are counted in `rx_bytes` when the framer appends them to the line, not one by one.
         if let [b] = *bytes {
-            if self.drain.is_none() && self.framer.push_in_line(b) {
-                self.stats.rx_bytes += 1;
+            if self.framer.take_fast(b) {
                 self.now = now.max(self.now);
                 return;
             }
         }
+        self.handle_input_slow(bytes, now);
+    }
+
+    /// The way into the full path from [`handle_input`](Self::handle_input), marked cold so the
+    /// fast path is laid out straight through (one taken branch per byte, the loop's own) — not
+    /// `handle_input_frames` itself, which a whole-buffer feed runs hot.
+    #[cold]
+    #[inline(never)]
+    fn handle_input_slow(&mut self, bytes: &[u8], now: Instant) {
         self.handle_input_frames(bytes, now);
     }
 
@@ -291,8 +302,14 @@ impl Session {
         if let Some(d) = self.drain.as_mut() {
             d.quiet_until = (self.now + self.cfg.quiet_period).min(d.limit);
         }
+        let one_byte = bytes.len() == 1;
         while let Some(frame) = self.framer.next_frame(&mut bytes) {
             self.on_frame(frame);
+        }
+        // The next byte may take the fast path, if this feed was a byte too (a whole-buffer feed
+        // would not use it) and the line is not draining (every byte restarts the quiet period).
+        if one_byte && self.drain.is_none() {
+            self.framer.arm_fast_path();
         }
         // Timers fire in `handle_timeout`; input can only have ended the command in flight.
         if self.inflight.is_none() && !self.queue.is_empty() {
@@ -371,6 +388,7 @@ impl Session {
     }
 
     fn start_drain(&mut self) {
+        self.framer.pause_fast_path();
         let from = self.now.max(self.last_rx);
         let limit = self.now + self.cfg.drain_limit;
         self.drain = Some(Drain {
@@ -741,6 +759,7 @@ impl Session {
     pub fn stats(&self) -> Stats {
         Stats {
             stray_socket: self.sockets.stray,
+            rx_bytes: self.stats.rx_bytes + self.framer.fast_path_bytes(),
             ..self.stats
         }
     }

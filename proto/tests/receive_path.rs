@@ -276,3 +276,96 @@ fn lines_that_are_not_utf8_or_end_in_white_space_are_classified_as_before() {
         })
     );
 }
+
+/// The byte-at-a-time fast path stays off while the session drains: every byte, even one inside
+/// a line, restarts the quiet period, as it does when bytes come in larger pieces.
+#[test]
+fn every_byte_fed_one_at_a_time_restarts_the_drains_quiet_period() {
+    let cfg = SessionConfig::default();
+    let mut s = Session::new(cfg.clone());
+    let id = s
+        .submit(Command::new("+CSQ").expects("+CSQ"), Instant::ZERO)
+        .unwrap();
+    s.transmitted(7);
+    let mut now = Instant::ZERO;
+    for &b in b"AT+CSQ\r\r\n+CSQ: 2" {
+        now = now + Duration::from_millis(1);
+        s.handle_input(&[b], now);
+    }
+    // The answer stalls inside a line: the command times out and the line drains.
+    now = now + Duration::from_secs(6);
+    s.handle_timeout(now);
+    assert!(matches!(s.take_outcome(id), Some(Outcome::Timeout(_))));
+    for &b in b"3,99 and more of the same late line" {
+        now = now + Duration::from_millis(10);
+        s.handle_input(&[b], now);
+        assert_eq!(
+            s.poll_timeout(),
+            Some(now + cfg.quiet_period),
+            "{}",
+            b as char
+        );
+    }
+    assert_eq!(s.stats().rx_bytes, 16 + 35);
+}
+
+/// Bytes taken by the fast path are counted as they come, though not one by one.
+#[test]
+fn rx_bytes_counts_every_byte_of_a_long_line_fed_one_at_a_time() {
+    let mut s = Session::new(SessionConfig::default());
+    let line = format!("\r\n+MIPRTCP: 1,700,{}\r\n", "AB".repeat(700));
+    for (i, &b) in line.as_bytes().iter().enumerate() {
+        s.handle_input(&[b], Instant::ZERO);
+        assert_eq!(s.stats().rx_bytes, i as u64 + 1);
+    }
+    assert_eq!(s.stats().stray_socket, 1);
+}
+
+/// Lines just under, at and over `max_line`, fed one byte at a time, frame as they do whole (the
+/// fast path turns off near the bound and the full path decides).
+#[test]
+fn lines_at_the_bound_frame_the_same_one_byte_at_a_time() {
+    let cfg = SessionConfig {
+        max_line: 300,
+        ..SessionConfig::default()
+    };
+    let mut input = String::new();
+    for len in 290..=310 {
+        input.push_str(&format!("\r\n+X: {}\r\n", "7".repeat(len - 4)));
+    }
+    input.push_str("\r\n+SIM READY\r\n");
+    let script = [Step::Input(input.into_bytes())];
+    let whole = run(&script, &cfg, &mut |n| n);
+    let bytes = run(&script, &cfg, &mut |_| 1);
+    assert_eq!(whole.stats.oversized_lines, 10, "{whole:?}");
+    assert_eq!(whole.urcs.len(), 12, "{whole:?}");
+    assert_eq!(strip(bytes), strip(whole));
+}
+
+/// The `>` prompt at the start of a line, CR and LF between lines and a `>` inside a line, fed
+/// one byte at a time, do what they do whole (the fast path is armed at the start of a line too).
+#[test]
+fn prompts_and_the_bytes_between_lines_are_the_same_one_byte_at_a_time() {
+    let script = [
+        input("\r\n+MIPOPEN: 1,1\r\n"),
+        Step::Submit(Command::new("+MIPSEND=1,3").payload(b"abc".to_vec())),
+        input("\r\n\r\n\n\rAT+MIPSEND=1,3\r\r\n> "),
+        input("\r\n+MIPSEND: 1,0\r\n\r\nOK\r\n"),
+        input("\r\n>+X: a>b\r\n\r\n,+Y: 1,2\r\n"),
+        Step::Submit(Command::new("+GTSET=\"IPRFMT\",2").switches_format(ReceiveFormat::Raw)),
+        input("AT+GTSET=\"IPRFMT\",2\r\r\nOK\r\n\r\n+MIPRTCP: 1,3,x\r\n\r\n"),
+    ];
+    let whole = run(&script, &config(), &mut |n| n);
+    let bytes = run(&script, &config(), &mut |_| 1);
+    assert!(
+        whole.wire.starts_with(b"AT+MIPSEND=1,3\rabcAT"),
+        "{whole:?}"
+    );
+    assert!(
+        matches!(whole.outcomes[0].1, Some(Outcome::Ok(_))),
+        "{whole:?}"
+    );
+    assert_eq!(whole.socket, b"x\r\n", "{whole:?}");
+    assert_eq!(whole.stats.stray, 1, "{whole:?}");
+    assert_eq!(strip(bytes), strip(whole));
+}
