@@ -7,7 +7,7 @@ use core::cell::UnsafeCell;
 use core::ffi::c_char;
 use core::sync::atomic::{AtomicBool, Ordering};
 
-use crate::ffi::{copy_text, Fail, FfiResult};
+use crate::ffi::{copy_text, finish_handleless, FfiResult};
 use crate::status::l610_status;
 
 struct LastError {
@@ -40,16 +40,7 @@ fn with<R>(f: impl FnOnce(&mut String) -> R) -> R {
 /// Finish a call that has no handle: its failure (or "" on success) becomes the last error,
 /// except `L610_BUFFER_TOO_SMALL`, which leaves it alone.
 pub(crate) fn handleless(result: FfiResult) -> l610_status {
-    let message = match &result {
-        Ok(()) => String::new(),
-        Err(Fail::TooSmall) => return l610_status::L610_BUFFER_TOO_SMALL,
-        Err(f) => f.describe(),
-    };
-    with(|t| *t = message);
-    match result {
-        Ok(()) => l610_status::L610_OK,
-        Err(f) => f.status(),
-    }
+    finish_handleless(result, |message| with(|t| *t = message))
 }
 
 /// See `l610_last_error` in include/l610.h (here: one for the program, not per thread).

@@ -76,6 +76,27 @@ pub(crate) unsafe fn parse(
     })
 }
 
+/// [`parse`] for a parser with one out-parameter: the pointer is checked first, then what `f`
+/// returns is written to it.
+///
+/// # Safety
+/// As [`parse`]; `out_p` is NULL or aligned and writable.
+pub(crate) unsafe fn parse_into<T>(
+    response: *const l610_response,
+    out_p: *mut T,
+    name: &'static str,
+    f: impl FnOnce(&Response) -> FfiResult<T>,
+) -> l610_status {
+    // SAFETY: forwarded contract.
+    unsafe {
+        parse(response, |r| {
+            let p = out(out_p, name)?;
+            put(p, f(r)?);
+            Ok(())
+        })
+    }
+}
+
 pub(crate) fn unexpected(e: l610_proto::ValueError) -> Fail {
     fail(
         l610_status::L610_UNEXPECTED_RESPONSE,
@@ -177,13 +198,7 @@ pub unsafe extern "C" fn l610_response_line_count(
     out_count: *mut usize,
 ) -> l610_status {
     // SAFETY: forwarded contract.
-    unsafe {
-        parse(response, |r| {
-            let p = out(out_count, "out_count")?;
-            put(p, r.len());
-            Ok(())
-        })
-    }
+    unsafe { parse_into(response, out_count, "out_count", |r| Ok(r.len())) }
 }
 
 /// Copy line `index` (from 0) of a response into `buf`; buffer contract as `l610_status_text`.
@@ -246,10 +261,8 @@ pub unsafe extern "C" fn l610_parse_file_counts(
 ) -> l610_status {
     // SAFETY: forwarded contract.
     unsafe {
-        parse(response, |r| {
-            let p = out(out_counts, "out_counts")?;
-            put(p, cmds::parse_file_counts(r).map_err(unexpected)?.into());
-            Ok(())
+        parse_into(response, out_counts, "out_counts", |r| {
+            Ok(cmds::parse_file_counts(r).map_err(unexpected)?.into())
         })
     }
 }
@@ -320,13 +333,8 @@ pub unsafe extern "C" fn l610_parse_ssl_version(
 ) -> l610_status {
     // SAFETY: forwarded contract.
     unsafe {
-        parse(response, |r| {
-            let p = out(out_version, "out_version")?;
-            put(
-                p,
-                version_out(cmds::parse_ssl_version(r).map_err(unexpected)?),
-            );
-            Ok(())
+        parse_into(response, out_version, "out_version", |r| {
+            Ok(version_out(cmds::parse_ssl_version(r).map_err(unexpected)?))
         })
     }
 }
@@ -415,10 +423,8 @@ pub unsafe extern "C" fn l610_parse_clock(
 ) -> l610_status {
     // SAFETY: forwarded contract.
     unsafe {
-        parse(response, |r| {
-            let p = out(out_time, "out_time")?;
-            put(p, cmds::parse_clock(r).map_err(unexpected)?.into());
-            Ok(())
+        parse_into(response, out_time, "out_time", |r| {
+            Ok(cmds::parse_clock(r).map_err(unexpected)?.into())
         })
     }
 }
@@ -619,10 +625,8 @@ pub unsafe extern "C" fn l610_parse_ssl_error(
 ) -> l610_status {
     // SAFETY: forwarded contract.
     unsafe {
-        parse(response, |r| {
-            let p = out(out_code, "out_code")?;
-            put(p, cmds::parse_ssl_error(r).map_err(unexpected)?.code());
-            Ok(())
+        parse_into(response, out_code, "out_code", |r| {
+            Ok(cmds::parse_ssl_error(r).map_err(unexpected)?.code())
         })
     }
 }

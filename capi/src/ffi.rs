@@ -85,6 +85,22 @@ impl From<l610_proto::ValueError> for Fail {
 
 pub(crate) type FfiResult<T = ()> = Result<T, Fail>;
 
+/// Finish a call that has no handle to keep its error: its failure's text (or "" on success)
+/// goes to `keep`, the last error of `last_error.rs` (per thread in libl610, one for the program
+/// in the `no_std` library), except for `L610_BUFFER_TOO_SMALL`, which leaves it alone.
+pub(crate) fn finish_handleless(result: FfiResult, keep: impl FnOnce(String)) -> l610_status {
+    let message = match &result {
+        Ok(()) => String::new(),
+        Err(Fail::TooSmall) => return l610_status::L610_BUFFER_TOO_SMALL,
+        Err(f) => f.describe(),
+    };
+    keep(message);
+    match result {
+        Ok(()) => l610_status::L610_OK,
+        Err(f) => f.status(),
+    }
+}
+
 /// `L610_INVALID_ARGUMENT`, worded as the driver words it.
 pub(crate) fn invalid(msg: impl Into<String>) -> Fail {
     let msg: String = msg.into();

@@ -5,7 +5,7 @@
 use alloc::string::String;
 use core::ffi::c_char;
 
-use crate::ffi::{copy_text, Fail, FfiResult};
+use crate::ffi::{copy_text, finish_handleless, FfiResult};
 use crate::status::l610_status;
 
 thread_local! {
@@ -15,16 +15,9 @@ thread_local! {
 /// Finish a call that has no handle: its failure (or "" on success) becomes this thread's last
 /// error, except `L610_BUFFER_TOO_SMALL`, which leaves it alone.
 pub(crate) fn handleless(result: FfiResult) -> l610_status {
-    let message = match &result {
-        Ok(()) => String::new(),
-        Err(Fail::TooSmall) => return l610_status::L610_BUFFER_TOO_SMALL,
-        Err(f) => f.describe(),
-    };
-    THREAD_ERROR.with(|e| *e.borrow_mut() = message);
-    match result {
-        Ok(()) => l610_status::L610_OK,
-        Err(f) => f.status(),
-    }
+    finish_handleless(result, |message| {
+        THREAD_ERROR.with(|e| *e.borrow_mut() = message)
+    })
 }
 
 /// Copy why the last failed call **on the calling thread** that has no handle to keep its error

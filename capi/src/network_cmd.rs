@@ -15,7 +15,7 @@ use l610_proto::commands::{
     RegistrationReporting, SignalQuality, SimStatus,
 };
 
-use crate::command::{build, l610_command, l610_response, parse, unexpected};
+use crate::command::{build, l610_command, l610_response, parse, parse_into, unexpected};
 use crate::ffi::*;
 use crate::status::l610_status;
 
@@ -434,13 +434,10 @@ pub unsafe extern "C" fn l610_parse_signal_quality(
 ) -> l610_status {
     // SAFETY: forwarded contract.
     unsafe {
-        parse(response, |r| {
-            let p = out(out_quality, "out_quality")?;
-            put(
-                p,
-                signal_out(cmds::parse_signal_quality(r).map_err(unexpected)?),
-            );
-            Ok(())
+        parse_into(response, out_quality, "out_quality", |r| {
+            Ok(signal_out(
+                cmds::parse_signal_quality(r).map_err(unexpected)?,
+            ))
         })
     }
 }
@@ -487,10 +484,8 @@ pub unsafe extern "C" fn l610_parse_attached(
 ) -> l610_status {
     // SAFETY: forwarded contract.
     unsafe {
-        parse(response, |r| {
-            let p = out(out_attached, "out_attached")?;
-            put(p, cmds::parse_attached(r).map_err(unexpected)?);
-            Ok(())
+        parse_into(response, out_attached, "out_attached", |r| {
+            cmds::parse_attached(r).map_err(unexpected)
         })
     }
 }
@@ -511,10 +506,8 @@ pub unsafe extern "C" fn l610_parse_functionality(
 ) -> l610_status {
     // SAFETY: forwarded contract.
     unsafe {
-        parse(response, |r| {
-            let p = out(out_fun, "out_fun")?;
-            put(p, cmds::parse_functionality(r).map_err(unexpected)?);
-            Ok(())
+        parse_into(response, out_fun, "out_fun", |r| {
+            cmds::parse_functionality(r).map_err(unexpected)
         })
     }
 }

@@ -384,16 +384,7 @@ impl Shared {
         let got = match reader.read(buf) {
             Ok(0) => Err("the transport reached end of file".to_owned()),
             Ok(n) => Ok(&buf[..n]),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::TimedOut
-                        | io::ErrorKind::WouldBlock
-                        | io::ErrorKind::Interrupted
-                ) =>
-            {
-                Ok(&[][..])
-            }
+            Err(e) if is_transient(&e) => Ok(&[][..]),
             Err(e) => Err(format!("reading the port failed: {e}")),
         };
         let mut s = lock(&self.session);
@@ -534,6 +525,15 @@ fn read_loop(shared: &Shared) {
     guard.1 = Some(why);
 }
 
+/// A port's read or write timed out, would block or was interrupted: try again, it has not
+/// failed.
+fn is_transient(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+    )
+}
+
 /// Write everything, riding out the short write timeouts of serial ports.
 fn write_all(w: &mut dyn Write, mut bytes: &[u8]) -> io::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -546,14 +546,7 @@ fn write_all(w: &mut dyn Write, mut bytes: &[u8]) -> io::Result<()> {
                 ))
             }
             Ok(n) => bytes = &bytes[n..],
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::TimedOut
-                        | io::ErrorKind::WouldBlock
-                        | io::ErrorKind::Interrupted
-                ) =>
-            {
+            Err(e) if is_transient(&e) => {
                 if Instant::now() >= deadline {
                     return Err(e);
                 }
