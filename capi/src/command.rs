@@ -545,12 +545,7 @@ pub unsafe extern "C" fn l610_parse_socket_ids(
     // SAFETY: forwarded contract.
     unsafe {
         parse(response, |r| {
-            let list = if r.params("+MIPOPEN").is_some() {
-                cmds::parse_free_socket_ids(r)
-            } else {
-                cmds::parse_open_socket_ids(r)
-            }
-            .map_err(unexpected)?;
+            let list = cmds::parse_socket_ids(r).map_err(unexpected)?;
             copy_list(&list, ids, cap, count)
         })
     }

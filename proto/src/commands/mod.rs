@@ -70,7 +70,7 @@ pub use ping::{
 };
 pub use sockets::{
     free_socket_ids_query, is_socket_id_list, open_socket_ids_query, parse_free_socket_ids,
-    parse_open_socket_ids, push_query, read_socket_data, READ_MAX,
+    parse_open_socket_ids, parse_socket_ids, push_query, read_socket_data, READ_MAX,
 };
 pub use ssl_error::{parse_ssl_error, ssl_error_exec, ssl_error_query, SslErrorCode};
 pub use version::{

@@ -105,6 +105,17 @@ pub fn parse_open_socket_ids(r: &Response) -> Result<Vec<u8>, ValueError> {
     parse(r, MIPCLOSE)
 }
 
+/// The answer to either query, whichever it is: `+MIPOPEN:` lines are free ids
+/// ([`parse_free_socket_ids`]), anything else is read as `AT+MIPCLOSE?`'s open ids. For a caller
+/// that keeps the response but not the command it answered (the C API's one parser for both).
+pub fn parse_socket_ids(r: &Response) -> Result<Vec<u8>, ValueError> {
+    if r.params(MIPOPEN).is_some() {
+        parse_free_socket_ids(r)
+    } else {
+        parse_open_socket_ids(r)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::resp;
@@ -169,6 +180,10 @@ mod tests {
             Ok(vec![1, 3])
         );
         assert_eq!(parse_open_socket_ids(&resp(&["+MIPCLOSE: 0"])), Ok(vec![]));
+        // Either answer, told apart by its prefix.
+        assert_eq!(parse_socket_ids(&resp(&["+MIPOPEN: 2,5"])), Ok(vec![2, 5]));
+        assert_eq!(parse_socket_ids(&resp(&["+MIPCLOSE: 4"])), Ok(vec![4]));
+        assert!(parse_socket_ids(&resp(&[])).is_err());
     }
 
     #[test]
