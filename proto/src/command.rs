@@ -255,11 +255,20 @@ impl Response {
         Response { text }
     }
 
-    /// The response from lines already joined by `\n`.
-    pub(crate) fn from_text(text: &str) -> Self {
-        Response {
-            text: Text::from_str(text),
+    /// Add a line (the session's receive path; it holds no CR or LF).
+    pub(crate) fn push_line(&mut self, line: &str) {
+        if !self.text.is_empty() {
+            self.text.push_ascii(b"\n");
         }
+        self.text.push_str(line);
+    }
+
+    /// Add a line of ASCII bytes (see [`Text::push_ascii`]).
+    pub(crate) fn push_ascii_line(&mut self, line: &[u8]) {
+        if !self.text.is_empty() {
+            self.text.push_ascii(b"\n");
+        }
+        self.text.push_ascii(line);
     }
 
     /// The lines in order of arrival.

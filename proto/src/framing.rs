@@ -78,6 +78,23 @@ pub enum Frame {
     Error(FramingError),
 }
 
+/// What [`Framer::cut`] hands the session: a line lent from the input, or a frame.
+pub(crate) enum Cut<'a> {
+    /// A whole line (non-empty, without its CR/LF) that began and ended inside the input.
+    Line(&'a [u8]),
+    /// Anything else, as [`Framer::next_frame`] returns it.
+    Frame(Frame),
+}
+
+impl Cut<'_> {
+    fn into_frame(self) -> Frame {
+        match self {
+            Cut::Line(line) => Frame::Line(line.to_vec()),
+            Cut::Frame(frame) => frame,
+        }
+    }
+}
+
 const RAW_DATA_PREFIX: &[u8] = b"+MIPRTCP:";
 const READ_DATA_PREFIX: &[u8] = b"+MIPDATA:";
 
@@ -329,15 +346,53 @@ impl Framer {
     /// Consume bytes from the front of `bytes` until one frame is complete and return it; `None`
     /// when all bytes were consumed without completing one. Pulling one frame at a time lets the
     /// caller act on a frame (e.g. switch the receive format after `OK`) before the next byte.
-    #[inline(always)]
     pub fn next_frame(&mut self, bytes: &mut &[u8]) -> Option<Frame> {
+        self.cut(bytes).map(Cut::into_frame)
+    }
+
+    /// [`next_frame`](Self::next_frame) for the session: a line that starts and ends inside
+    /// `bytes` is lent from them, not copied into the framer's line (the common case of a feed
+    /// that holds whole answers).
+    #[inline(always)]
+    pub(crate) fn cut<'a>(&mut self, bytes: &mut &'a [u8]) -> Option<Cut<'a>> {
         self.bank_fast_path();
         if !self.replay.is_empty() {
             if let Some(frame) = self.next_replayed() {
-                return Some(frame);
+                return Some(Cut::Frame(frame));
             }
         }
-        self.step(bytes)
+        if self.state == State::LineStart {
+            if let Some(line) = self.whole_line(bytes) {
+                return Some(Cut::Line(line));
+            }
+        }
+        self.step(bytes).map(Cut::Frame)
+    }
+
+    /// At the start of a line: skip the CR and LF before it, then take the line if it ends
+    /// inside `bytes` and nothing but its end matters — not a `>` prompt, within `max_line`,
+    /// not a header the raw or read formats cut at a comma or after its end. Anything else is
+    /// left, at the line's first byte, to [`step`](Self::step), which frames it the same way.
+    #[inline(always)]
+    fn whole_line<'a>(&mut self, bytes: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let start = bytes.iter().position(|&b| b != b'\r' && b != b'\n');
+        let Some(start) = start else {
+            *bytes = &[];
+            return None;
+        };
+        *bytes = &bytes[start..];
+        let at = line_end(bytes)?;
+        let line = &bytes[..at];
+        let header = match self.format {
+            ReceiveFormat::Hex => false,
+            ReceiveFormat::Raw | ReceiveFormat::RawLine => line.starts_with(RAW_DATA_PREFIX),
+            ReceiveFormat::Read => line.starts_with(READ_DATA_PREFIX),
+        };
+        if line[0] == b'>' || at > self.max_line || header {
+            return None;
+        }
+        *bytes = &bytes[at + 1..];
+        Some(line)
     }
 
     /// Bytes of a discarded payload go first; they were earlier in the stream.
@@ -674,6 +729,36 @@ static FAST_ACTIONS: [u8; 256] = {
     t
 };
 
+/// Where the line that starts `bytes` ends: its first CR or LF. Eight bytes at a time for the
+/// first 64 (a command's answer line is short, and memchr's set-up costs more than such a line's
+/// scan), memchr beyond (a hex `+MIPRTCP` line).
+#[inline]
+fn line_end(bytes: &[u8]) -> Option<usize> {
+    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+    /// The bytes of `w` that are zero, as their high bits; only the lowest is exact (a borrow
+    /// can mark the byte above a zero), which is the one wanted.
+    fn zero_bytes(w: u64) -> u64 {
+        w.wrapping_sub(LO) & !w & HI
+    }
+    let mut at = 0;
+    while let Some(word) = bytes.get(at..at + 8) {
+        if at == 64 {
+            return memchr2(b'\r', b'\n', &bytes[at..]).map(|i| at + i);
+        }
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let hits = zero_bytes(w ^ (LO * u64::from(b'\r'))) | zero_bytes(w ^ (LO * u64::from(b'\n')));
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| b == b'\r' || b == b'\n')
+        .map(|i| at + i)
+}
+
 /// A decimal field with optional spaces around it; `None` for anything else (or over u64).
 fn number(field: &[u8]) -> Option<u64> {
     let s = core::str::from_utf8(field).ok()?.trim();
@@ -717,6 +802,68 @@ mod tests {
                 _ => PUSH,
             };
             assert_eq!(FAST_ACTIONS[usize::from(b)], want, "{b}");
+        }
+    }
+
+    /// The word-at-a-time scan against the obvious one: every end position, in the first word,
+    /// in the 64 scanned by words and beyond, next to bytes one bit away from CR and LF (a
+    /// borrow in the zero-byte test must not mark them).
+    #[test]
+    fn line_end_finds_the_first_cr_or_lf_wherever_it_is() {
+        for filler in [b'a', 0x0c, 0x0e, 0x8d, 0x8a, 0x0b, 0x09, 0x00, 0xff] {
+            for len in 0..160 {
+                let mut v = vec![filler; len];
+                assert_eq!(line_end(&v), None, "{filler:#x} {len}");
+                for end in [b'\r', b'\n'] {
+                    for at in 0..len {
+                        v.fill(filler);
+                        v[at] = end;
+                        if at + 1 < len {
+                            v[at + 1] = b'\r' ^ b'\n' ^ end;
+                        }
+                        assert_eq!(line_end(&v), Some(at), "{filler:#x} {len} {at}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lines lent from the input and lines the full path copies are the same frames, and what
+    /// the lending path must leave alone (a prompt, an over-long line, a raw or read header) is
+    /// still framed by the full path.
+    #[test]
+    fn whole_lines_lent_from_the_input_frame_as_copied_ones() {
+        let mut f = Framer::new(8, 4096);
+        let mut input: &[u8] = b"\r\n\r\nAT+X\r\r\n> \r\n0123456789\r\nOK\r\n";
+        let mut got = Vec::new();
+        while let Some(cut) = f.cut(&mut input) {
+            got.push(match cut {
+                Cut::Line(l) => alloc::format!("lent {}", core::str::from_utf8(l).unwrap()),
+                Cut::Frame(fr) => alloc::format!("{fr:?}"),
+            });
+        }
+        assert_eq!(
+            got,
+            [
+                "lent AT+X",
+                "Prompt",
+                "Error(LineTooLong { at_least: 10 })",
+                "lent OK"
+            ]
+        );
+        for format in [ReceiveFormat::Raw, ReceiveFormat::RawLine, ReceiveFormat::Read] {
+            let mut f = Framer::new(4096, 4096);
+            f.set_format(format);
+            let (mut header, prefix): (&[u8], _) = if format == ReceiveFormat::Read {
+                (b"+MIPDATA: 1,2\r\nab\r\n", READ_DATA_PREFIX)
+            } else {
+                (b"+MIPRTCP: 1,2,ab\r\n", RAW_DATA_PREFIX)
+            };
+            let first = f.cut(&mut header);
+            assert!(
+                matches!(&first, Some(Cut::Frame(_))),
+                "{format:?}: a {prefix:?} header is the full path's"
+            );
         }
     }
 

@@ -17,7 +17,7 @@ use core::fmt;
 use crate::command::{Command, CommandId, Response};
 use crate::config::SessionConfig;
 use crate::event::{Event, FramingError, Outcome, Waiting};
-use crate::framing::{Frame, Framer, ReceiveFormat};
+use crate::framing::{Cut, Frame, Framer, ReceiveFormat};
 use crate::sockets::{CloseReason, ReadError, Routed, SocketHandle, SocketState, Sockets};
 use crate::time::Instant;
 use crate::trace::{self, Direction, TraceEvent};
@@ -86,7 +86,10 @@ struct InFlight {
     phase: Phase,
     deadline: Instant,
     echo_seen: bool,
-    /// Response lines kept so far (in [`Session::response`]).
+    /// The response lines kept so far: built where the outcome will hold them (inline when
+    /// short), so `OK` moves it out with no copy.
+    response: Response,
+    /// How many lines `response` holds.
     kept: usize,
     bytes: usize,
     seen_lines: usize,
@@ -114,9 +117,6 @@ pub struct Session {
     tx: Vec<u8>,
     tx_pos: usize,
     events: VecDeque<Event>,
-    /// The response lines of the command in flight, joined by `\n`: one buffer reused from
-    /// command to command, copied once into the `Response` on `OK`.
-    response: String,
     outcomes: Vec<(CommandId, Outcome)>,
     urcs: VecDeque<Urc>,
     sockets: Sockets,
@@ -159,7 +159,6 @@ impl Session {
             tx: Vec::new(),
             tx_pos: 0,
             events: VecDeque::new(),
-            response: String::new(),
             outcomes: Vec::new(),
             urcs: VecDeque::new(),
             pdp_events: 0,
@@ -303,8 +302,11 @@ impl Session {
             d.quiet_until = (self.now + self.cfg.quiet_period).min(d.limit);
         }
         let one_byte = bytes.len() == 1;
-        while let Some(frame) = self.framer.next_frame(&mut bytes) {
-            self.on_frame(frame);
+        while let Some(cut) = self.framer.cut(&mut bytes) {
+            match cut {
+                Cut::Line(line) => self.on_line(line),
+                Cut::Frame(frame) => self.on_frame(frame),
+            }
         }
         // The next byte may take the fast path, if this feed was a byte too (a whole-buffer feed
         // would not use it) and the line is not draining (every byte restarts the quiet period).
@@ -445,13 +447,13 @@ impl Session {
                 cmd.timeout.unwrap_or(self.cfg.command_timeout),
             )
         };
-        self.clear_response();
         self.inflight = Some(InFlight {
             id,
             cmd,
             phase,
             deadline: self.now + wait,
             echo_seen: false,
+            response: Response::default(),
             kept: 0,
             bytes: 0,
             seen_lines: 0,
@@ -542,18 +544,11 @@ impl Session {
     /// UTF-8, which is all the module sends, borrowed; anything else made valid, lossily) is
     /// taken only for a line that is kept or parsed.
     fn on_line(&mut self, line: &[u8]) {
-        let boot = is_boot(line);
         let final_result = final_result(line);
-        // The module's echo of a line that holds a password repeats the password.
-        let secret_echo =
-            self.inflight.as_ref().is_some_and(|f| {
-                f.cmd.secret_from.is_some() && !f.echo_seen && is_echo(&f.cmd, line)
-            }) || self
-                .abandoned
-                .as_ref()
-                .is_some_and(|old| old.secret_from.is_some() && is_echo(old, line));
-        let redact = (self.secret_rx && !boot && final_result.is_none()) || secret_echo;
-        self.trace_rx(line, redact);
+        let boot = final_result.is_none() && is_boot(line);
+        if self.cfg.trace {
+            self.trace_line(line, boot || final_result.is_some());
+        }
         if boot {
             self.on_boot(&text(line));
             return;
@@ -585,31 +580,38 @@ impl Session {
             }
         }
         if let Some(f) = self.inflight.as_mut() {
-            if let Some(outcome) = final_result {
+            if let Some(end) = final_result {
                 if !f.echo_seen {
                     self.echo_on = false;
                 }
-                let f = self.inflight.take().expect("checked above");
-                let outcome = match outcome {
-                    Outcome::Ok(_) if f.too_large => Outcome::TooLarge {
+                // Read in place: the command in flight is large, and moving it out to read three
+                // fields was a tenth of a small command's receive path.
+                let id = f.id;
+                let outcome = match end {
+                    Final::Ok if f.too_large => Outcome::TooLarge {
                         lines: f.seen_lines,
                         bytes: f.bytes,
                     },
-                    Outcome::Ok(_) => {
+                    Final::Ok => {
                         if let Some(format) = f.cmd.on_ok_format {
                             self.framer.set_format(format);
                         }
-                        Outcome::Ok(Response::from_text(&self.response))
+                        Outcome::Ok(core::mem::take(&mut f.response))
                     }
-                    other => other,
+                    Final::Failed(outcome) => outcome,
                 };
-                self.finish(f.id, outcome);
+                self.inflight = None;
+                self.finish(id, outcome);
                 return;
             }
             if owns(&f.cmd, f.kept, line) {
-                let line = text(line);
+                // ASCII (all the module sends) is its own text; anything else is made valid.
+                let ascii = line.is_ascii();
+                let lossy = if ascii { Cow::Borrowed("") } else { text(line) };
                 f.seen_lines += 1;
-                f.bytes = f.bytes.saturating_add(line.len());
+                f.bytes = f
+                    .bytes
+                    .saturating_add(if ascii { line.len() } else { lossy.len() });
                 if f.too_large {
                     return;
                 }
@@ -619,12 +621,13 @@ impl Session {
                     // Counted, not kept: a module that never stops must not grow memory.
                     f.too_large = true;
                     f.kept = 0;
-                    self.clear_response();
+                    f.response = Response::default();
                 } else {
-                    if f.kept > 0 {
-                        self.response.push('\n');
+                    if ascii {
+                        f.response.push_ascii_line(line);
+                    } else {
+                        f.response.push_line(&lossy);
                     }
-                    self.response.push_str(&line);
                     f.kept += 1;
                 }
                 return;
@@ -634,15 +637,6 @@ impl Session {
             return;
         }
         self.deliver(urc::parse(&text(line)));
-    }
-
-    /// Empty the response buffer; one that grew large for a long answer is given back.
-    fn clear_response(&mut self) {
-        if self.response.capacity() > 4096 {
-            self.response = String::new();
-        } else {
-            self.response.clear();
-        }
     }
 
     fn on_boot(&mut self, line: &str) {
@@ -723,6 +717,19 @@ impl Session {
             direction,
             text,
         }));
+    }
+
+    /// Trace a received line: redacted while a secret upload runs (except a boot line or a
+    /// final result, which cannot hold it) and when it is the echo of a line with a password.
+    fn trace_line(&mut self, line: &[u8], ends_or_boots: bool) {
+        let secret_echo =
+            self.inflight.as_ref().is_some_and(|f| {
+                f.cmd.secret_from.is_some() && !f.echo_seen && is_echo(&f.cmd, line)
+            }) || self
+                .abandoned
+                .as_ref()
+                .is_some_and(|old| old.secret_from.is_some() && is_echo(old, line));
+        self.trace_rx(line, (self.secret_rx && !ends_or_boots) || secret_echo);
     }
 
     fn trace_rx(&mut self, bytes: &[u8], redact: bool) {
@@ -900,19 +907,6 @@ fn ascii_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
 }
 
-/// `line` (the start of a line) without trailing white space, as `str::trim_end` has it.
-fn trim_end(line: &[u8]) -> Cow<'_, [u8]> {
-    let mut end = line.len();
-    while end > 0 && ascii_space(line[end - 1]) {
-        end -= 1;
-    }
-    if end == 0 || line[end - 1].is_ascii() {
-        Cow::Borrowed(&line[..end])
-    } else {
-        Cow::Owned(text(line).trim_end().as_bytes().to_vec())
-    }
-}
-
 /// A boot URC (`AT command ready`, `RDY`); decided on the first byte for every other line.
 #[inline]
 fn is_boot(line: &[u8]) -> bool {
@@ -931,44 +925,74 @@ fn is_echo(cmd: &Command, line: &[u8]) -> bool {
     };
     // Exact first (the module echoes as written), then without case; then nothing but trailing
     // white space.
-    (start == echo || start.eq_ignore_ascii_case(echo))
+    eq_ignore_case(start, echo)
         && (rest.iter().all(|&b| ascii_space(b))
             || (!rest.is_ascii() && text(line).trim_end().len() == echo.len()))
 }
 
 /// Does the line belong to the command's response (which has `kept` lines so far)?
 fn owns(cmd: &Command, kept: usize, line: &[u8]) -> bool {
-    if line.first() == Some(&b'+') {
-        // Bytes, not `split_once`: a `+NAME` is short and the colon near the front.
-        let (name, params) = match line.iter().position(|&b| b == b':') {
-            Some(at) => (&line[..at], &line[at + 1..]),
-            None => (line, &[][..]),
-        };
-        let name = trim_end(name);
-        if !cmd.expected().any(|p| p.eq_ignore_ascii_case(&name)) {
-            return false;
-        }
-        match (cmd.shape, cmd.max_lines) {
-            (Some(shape), max) => max.is_none_or(|m| kept < m) && shape(text(params).trim()),
-            (None, Some(m)) => kept < m,
-            (None, None) => true,
-        }
-    } else {
-        cmd.bare_lines
+    if line.first() != Some(&b'+') {
+        return cmd.bare_lines;
     }
+    let Some(params) = cmd.expected().find_map(|p| after_name(p, line)) else {
+        return false;
+    };
+    match (cmd.shape, cmd.max_lines) {
+        (Some(shape), max) => max.is_none_or(|m| kept < m) && shape(text(params).trim()),
+        (None, Some(m)) => kept < m,
+        (None, None) => true,
+    }
+}
+
+/// If `line` starts with the name `p` (ASCII case ignored; white space may follow it before
+/// the colon): the parameters after the colon, empty when there is none. Compared in place, on
+/// bytes: this runs for every `+` line while a command is in flight.
+fn after_name<'a>(p: &[u8], line: &'a [u8]) -> Option<&'a [u8]> {
+    let (head, rest) = line.split_at_checked(p.len())?;
+    if !eq_ignore_case(head, p) {
+        return None;
+    }
+    let (gap, params) = match rest.iter().position(|&b| b == b':') {
+        Some(at) => (&rest[..at], &rest[at + 1..]),
+        None => (rest, &[][..]),
+    };
+    // A name's end is trimmed as `str::trim_end` has it: Unicode white space too.
+    (gap.iter().all(|&b| ascii_space(b)) || (!gap.is_ascii() && text(gap).trim().is_empty()))
+        .then_some(params)
+}
+
+/// `a == b` ignoring ASCII case, the exact byte tried first (the module answers in the case it
+/// was asked).
+#[inline]
+fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(&x, &y)| x == y || x.eq_ignore_ascii_case(&y))
+}
+
+/// A final result, as the receive path sees it: `OK` (whose outcome takes the response lines)
+/// or a failure, already typed.
+enum Final {
+    Ok,
+    Failed(Outcome),
 }
 
 /// `OK`, `ERROR`, `+CME ERROR: ...`, `+CMS ERROR: ...`.
 #[inline]
-fn final_result(line: &[u8]) -> Option<Outcome> {
+fn final_result(line: &[u8]) -> Option<Final> {
     // Decided on the first byte for most lines (`+CSQ: 23,99` cannot be one).
     match line {
-        [b'O', b'K'] => return Some(Outcome::Ok(Response::default())),
+        [b'O', b'K'] => return Some(Final::Ok),
         [b'O' | b'E', ..] | [b'+', b'C', b'M', b'E' | b'S', ..] => {}
         [b, ..] if may_trim(*b) => {}
         _ => return None,
     }
-    final_result_slow(&text(line))
+    match final_result_slow(&text(line))? {
+        Outcome::Ok(_) => Some(Final::Ok),
+        other => Some(Final::Failed(other)),
+    }
 }
 
 fn final_result_slow(line: &str) -> Option<Outcome> {
@@ -992,4 +1016,34 @@ fn final_result_slow(line: &str) -> Option<Outcome> {
             text: Some(rest.to_owned()),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The name before a line's colon, compared in place, means what `trim_end` of the name
+    /// compared without case meant: white space (Unicode too) may follow it, nothing else.
+    #[test]
+    fn a_response_line_is_told_by_its_name() {
+        let cases: [(&str, Option<&str>); 9] = [
+            ("+CSQ: 23,99", Some(" 23,99")),
+            ("+csq : 1", Some(" 1")),
+            ("+CSQ\t\u{a0}:1", Some("1")),
+            ("+CSQ", Some("")),
+            ("+CSQ ", Some("")),
+            ("+CSQX: 1", None),
+            ("+CSQ x: 1", None),
+            ("+CSQ\u{e9}: 1", None),
+            ("+CS: 1", None),
+        ];
+        for (line, want) in cases {
+            let got = after_name(b"+CSQ", line.as_bytes());
+            assert_eq!(got, want.map(str::as_bytes), "{line:?}");
+        }
+        assert!(eq_ignore_case(b"AT+CSQ", b"at+cSq"));
+        assert!(!eq_ignore_case(b"AT+CSQ", b"AT+CSR"));
+        assert!(!eq_ignore_case(b"AT+CSQ", b"AT+CS"));
+        assert!(!eq_ignore_case(b"\xc3", b"\xe3"));
+    }
 }

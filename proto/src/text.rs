@@ -28,12 +28,6 @@ impl Default for Text {
 }
 
 impl Text {
-    pub(crate) fn from_str(s: &str) -> Self {
-        let mut t = Text::default();
-        t.push_str(s);
-        t
-    }
-
     /// Room for `capacity` bytes, inline if it fits.
     pub(crate) fn with_capacity(capacity: usize) -> Self {
         if capacity <= INLINE {
@@ -85,6 +79,23 @@ impl Text {
         }
     }
 
+    /// Append ASCII bytes (anything else is replaced: the text stays valid UTF-8). Inline, a
+    /// plain copy: the receive path's short response lines skip the UTF-8 check `push_str`'s
+    /// `&str` would cost them.
+    pub(crate) fn push_ascii(&mut self, s: &[u8]) {
+        if let Text::Inline { len, buf } = self {
+            let at = usize::from(*len);
+            if let Some(room) = buf.get_mut(at..at + s.len()) {
+                if s.is_ascii() {
+                    room.copy_from_slice(s);
+                    *len += s.len() as u8;
+                    return;
+                }
+            }
+        }
+        self.push_str(&alloc::string::String::from_utf8_lossy(s));
+    }
+
     pub(crate) fn push(&mut self, c: char) {
         self.push_str(c.encode_utf8(&mut [0; 4]));
     }
@@ -108,9 +119,29 @@ impl fmt::Debug for Text {
 mod tests {
     use super::*;
 
+    fn text(s: &str) -> Text {
+        let mut t = Text::default();
+        t.push_str(s);
+        t
+    }
+
+    #[test]
+    fn ascii_pushes_copy_inline_and_anything_else_stays_valid() {
+        let mut t = text("+CSQ: 23,99");
+        t.push_ascii(b"\n+X");
+        assert!(matches!(t, Text::Inline { .. }));
+        assert_eq!(t.as_str(), "+CSQ: 23,99\n+X");
+        t.push_ascii(b"\xff\xc3\xa9");
+        assert_eq!(t.as_str(), "+CSQ: 23,99\n+X\u{fffd}\u{e9}");
+        let long = [b'a'; 2 * INLINE];
+        t.push_ascii(&long);
+        assert!(matches!(t, Text::Heap(_)));
+        assert!(t.as_str().ends_with(core::str::from_utf8(&long).unwrap()));
+    }
+
     #[test]
     fn short_texts_stay_inline_long_ones_move_to_the_heap() {
-        let mut t = Text::from_str("AT+CSQ");
+        let mut t = text("AT+CSQ");
         t.push('\n');
         t.push_str("+CSQ");
         assert!(matches!(t, Text::Inline { .. }));
@@ -119,10 +150,10 @@ mod tests {
         t.push_str(&long);
         assert!(matches!(t, Text::Heap(_)));
         assert_eq!(t.as_str(), alloc::format!("AT+CSQ\n+CSQ{long}"));
-        assert_eq!(t, Text::from_str(t.as_str()));
+        assert_eq!(t, text(t.as_str()));
         let exact = "x".repeat(INLINE);
-        assert!(matches!(Text::from_str(&exact), Text::Inline { .. }));
-        assert!(matches!(Text::from_str(&(exact + "y")), Text::Heap(_)));
+        assert!(matches!(text(&exact), Text::Inline { .. }));
+        assert!(matches!(text(&(exact + "y")), Text::Heap(_)));
         assert!(Text::default().is_empty());
         assert!(matches!(Text::with_capacity(INLINE + 1), Text::Heap(_)));
     }
