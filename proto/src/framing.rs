@@ -391,7 +391,9 @@ impl Framer {
         if line[0] == b'>' || at > self.max_line || header {
             return None;
         }
-        *bytes = &bytes[at + 1..];
+        // The LF of its CR LF too: at the start of a line it would be skipped anyway.
+        let end = if bytes.get(at..at + 2) == Some(b"\r\n") { at + 2 } else { at + 1 };
+        *bytes = &bytes[end..];
         Some(line)
     }
 

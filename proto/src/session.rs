@@ -565,80 +565,111 @@ impl Session {
         // A command that was abandoned may still answer. With echo on, whatever comes before
         // the echo of the command in flight is the old command's answer; with no command in
         // flight, everything is.
+        if self.abandoned.is_some() && self.old_answer(line, final_result.is_some()) {
+            return;
+        }
+        let Some(f) = self.inflight.as_mut() else {
+            if final_result.is_some() {
+                self.stats.stray += 1;
+            } else {
+                self.on_urc_line(line);
+            }
+            return;
+        };
+        if let Some(end) = final_result {
+            self.end_command(end);
+        } else if owns(&f.cmd, f.kept, line) {
+            self.keep_line(line);
+        } else {
+            self.on_urc_line(line);
+        }
+    }
+
+    /// Whether the line is the late answer of the abandoned command (and dropped); its final
+    /// result ends it.
+    #[inline(never)]
+    fn old_answer(&mut self, line: &[u8], is_final: bool) -> bool {
         let before_current = self
             .inflight
             .as_ref()
             .is_none_or(|f| self.echo_on && !f.echo_seen);
-        if let Some(old) = self.abandoned.as_ref().filter(|_| before_current) {
-            if final_result.is_some() {
-                self.abandoned = None;
-                self.stats.stray += 1;
-                return;
-            }
-            if is_echo(old, line) || owns(old, 0, line) {
-                return;
-            }
-        }
-        if let Some(f) = self.inflight.as_mut() {
-            if let Some(end) = final_result {
-                if !f.echo_seen {
-                    self.echo_on = false;
-                }
-                // Read in place: the command in flight is large, and moving it out to read three
-                // fields was a tenth of a small command's receive path.
-                let id = f.id;
-                let outcome = match end {
-                    Final::Ok if f.too_large => Outcome::TooLarge {
-                        lines: f.seen_lines,
-                        bytes: f.bytes,
-                    },
-                    Final::Ok => {
-                        if let Some(format) = f.cmd.on_ok_format {
-                            self.framer.set_format(format);
-                        }
-                        Outcome::Ok(core::mem::take(&mut f.response))
-                    }
-                    Final::Failed(outcome) => outcome,
-                };
-                self.inflight = None;
-                self.finish(id, outcome);
-                return;
-            }
-            if owns(&f.cmd, f.kept, line) {
-                // ASCII (all the module sends) is its own text; anything else is made valid.
-                let ascii = line.is_ascii();
-                let lossy = if ascii { Cow::Borrowed("") } else { text(line) };
-                f.seen_lines += 1;
-                f.bytes = f
-                    .bytes
-                    .saturating_add(if ascii { line.len() } else { lossy.len() });
-                if f.too_large {
-                    return;
-                }
-                if f.seen_lines > self.cfg.max_response_lines
-                    || f.bytes > self.cfg.max_response_bytes
-                {
-                    // Counted, not kept: a module that never stops must not grow memory.
-                    f.too_large = true;
-                    f.kept = 0;
-                    f.response = Response::default();
-                } else {
-                    if ascii {
-                        f.response.push_ascii_line(line);
-                    } else {
-                        f.response.push_line(&lossy);
-                    }
-                    f.kept += 1;
-                }
-                return;
-            }
-        } else if final_result.is_some() {
+        let Some(old) = self.abandoned.as_ref().filter(|_| before_current) else {
+            return false;
+        };
+        if is_final {
+            self.abandoned = None;
             self.stats.stray += 1;
+            return true;
+        }
+        is_echo(old, line) || owns(old, 0, line)
+    }
+
+    /// The final result of the command in flight.
+    fn end_command(&mut self, end: Final) {
+        let Some(f) = self.inflight.as_mut() else {
+            return;
+        };
+        if !f.echo_seen {
+            self.echo_on = false;
+        }
+        // Read in place: the command in flight is large, and moving it out to read three fields
+        // was a tenth of a small command's receive path.
+        let id = f.id;
+        let outcome = match end {
+            Final::Ok if f.too_large => Outcome::TooLarge {
+                lines: f.seen_lines,
+                bytes: f.bytes,
+            },
+            Final::Ok => {
+                if let Some(format) = f.cmd.on_ok_format {
+                    self.framer.set_format(format);
+                }
+                Outcome::Ok(core::mem::take(&mut f.response))
+            }
+            Final::Failed(outcome) => outcome,
+        };
+        self.inflight = None;
+        self.finish(id, outcome);
+    }
+
+    /// A line of the response of the command in flight: kept, or only counted once the response
+    /// is over its bounds.
+    fn keep_line(&mut self, line: &[u8]) {
+        let Some(f) = self.inflight.as_mut() else {
+            return;
+        };
+        // ASCII (all the module sends) is its own text; anything else is made valid.
+        let ascii = line.is_ascii();
+        let lossy = if ascii { Cow::Borrowed("") } else { text(line) };
+        f.seen_lines += 1;
+        f.bytes = f
+            .bytes
+            .saturating_add(if ascii { line.len() } else { lossy.len() });
+        if f.too_large {
             return;
         }
+        if f.seen_lines > self.cfg.max_response_lines || f.bytes > self.cfg.max_response_bytes {
+            // Counted, not kept: a module that never stops must not grow memory.
+            f.too_large = true;
+            f.kept = 0;
+            f.response = Response::default();
+        } else {
+            if ascii {
+                f.response.push_ascii_line(line);
+            } else {
+                f.response.push_line(&lossy);
+            }
+            f.kept += 1;
+        }
+    }
+
+    /// A line no command owns: a URC.
+    #[inline(never)]
+    fn on_urc_line(&mut self, line: &[u8]) {
         self.deliver(urc::parse(&text(line)));
     }
 
+    #[inline(never)]
     fn on_boot(&mut self, line: &str) {
         self.stats.resets += 1;
         self.echo_on = true;
@@ -664,6 +695,7 @@ impl Session {
         self.push_urc(Urc::Boot(line.trim().to_owned()));
     }
 
+    #[inline(never)]
     fn deliver(&mut self, urc: Urc) {
         match self.sockets.route(&urc) {
             Routed::Changed(h) => {
