@@ -258,17 +258,14 @@ impl Response {
     /// Add a line (the session's receive path; it holds no CR or LF).
     pub(crate) fn push_line(&mut self, line: &str) {
         if !self.text.is_empty() {
-            self.text.push_ascii(b"\n");
+            self.text.push('\n');
         }
         self.text.push_str(line);
     }
 
-    /// Add a line of ASCII bytes (see [`Text::push_ascii`]).
+    /// Add a line of ASCII bytes (see [`Text::push_ascii_line`]).
     pub(crate) fn push_ascii_line(&mut self, line: &[u8]) {
-        if !self.text.is_empty() {
-            self.text.push_ascii(b"\n");
-        }
-        self.text.push_ascii(line);
+        self.text.push_ascii_line(line);
     }
 
     /// The lines in order of arrival.

@@ -375,19 +375,16 @@ impl Framer {
     /// left, at the line's first byte, to [`step`](Self::step), which frames it the same way.
     #[inline(always)]
     fn whole_line<'a>(&mut self, bytes: &mut &'a [u8]) -> Option<&'a [u8]> {
-        let start = bytes.iter().position(|&b| b != b'\r' && b != b'\n');
-        let Some(start) = start else {
-            *bytes = &[];
-            return None;
-        };
-        *bytes = &bytes[start..];
+        while let [b'\r' | b'\n', rest @ ..] = *bytes {
+            *bytes = rest;
+        }
         let at = line_end(bytes)?;
         let line = &bytes[..at];
-        let header = match self.format {
-            ReceiveFormat::Hex => false,
-            ReceiveFormat::Raw | ReceiveFormat::RawLine => line.starts_with(RAW_DATA_PREFIX),
-            ReceiveFormat::Read => line.starts_with(READ_DATA_PREFIX),
-        };
+        let header = self.format != ReceiveFormat::Hex
+            && match self.format {
+                ReceiveFormat::Read => line.starts_with(READ_DATA_PREFIX),
+                _ => line.starts_with(RAW_DATA_PREFIX),
+            };
         if line[0] == b'>' || at > self.max_line || header {
             return None;
         }

@@ -577,7 +577,7 @@ impl Session {
             return;
         };
         if let Some(end) = final_result {
-            self.end_command(end);
+            self.end_command(end, line);
         } else if owns(&f.cmd, f.kept, line) {
             self.keep_line(line);
         } else {
@@ -605,7 +605,7 @@ impl Session {
     }
 
     /// The final result of the command in flight.
-    fn end_command(&mut self, end: Final) {
+    fn end_command(&mut self, end: Final, line: &[u8]) {
         let Some(f) = self.inflight.as_mut() else {
             return;
         };
@@ -626,7 +626,8 @@ impl Session {
                 }
                 Outcome::Ok(core::mem::take(&mut f.response))
             }
-            Final::Failed(outcome) => outcome,
+            // `final_result` found it one: `Some`.
+            Final::Failed => final_result_slow(&text(line)).unwrap_or(Outcome::Error),
         };
         self.inflight = None;
         self.finish(id, outcome);
@@ -952,6 +953,9 @@ fn is_boot(line: &[u8]) -> bool {
 /// Is the line the echo of exactly this command?
 fn is_echo(cmd: &Command, line: &[u8]) -> bool {
     let echo = cmd.line_bytes();
+    if line == echo {
+        return true;
+    }
     let Some((start, rest)) = line.split_at_checked(echo.len()) else {
         return false;
     };
@@ -1005,10 +1009,12 @@ fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// A final result, as the receive path sees it: `OK` (whose outcome takes the response lines)
-/// or a failure, already typed.
+/// or a failure (typed by [`final_result_slow`] when the command ends: one byte to carry until
+/// then, where an `Outcome` is a stack slot through all of [`Session::on_line`]).
+#[derive(Clone, Copy)]
 enum Final {
     Ok,
-    Failed(Outcome),
+    Failed,
 }
 
 /// `OK`, `ERROR`, `+CME ERROR: ...`, `+CMS ERROR: ...`.
@@ -1023,7 +1029,7 @@ fn final_result(line: &[u8]) -> Option<Final> {
     }
     match final_result_slow(&text(line))? {
         Outcome::Ok(_) => Some(Final::Ok),
-        other => Some(Final::Failed(other)),
+        _ => Some(Final::Failed),
     }
 }
 

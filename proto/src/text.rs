@@ -79,19 +79,27 @@ impl Text {
         }
     }
 
-    /// Append ASCII bytes (anything else is replaced: the text stays valid UTF-8). Inline, a
-    /// plain copy: the receive path's short response lines skip the UTF-8 check `push_str`'s
-    /// `&str` would cost them.
-    pub(crate) fn push_ascii(&mut self, s: &[u8]) {
+    /// Append a line: a `\n` first unless the text is empty, then the bytes, ASCII (anything
+    /// else is replaced, so the text stays valid UTF-8). Inline, one plain copy: the receive
+    /// path's short response lines skip the UTF-8 check a `&str` would cost them.
+    pub(crate) fn push_ascii_line(&mut self, s: &[u8]) {
         if let Text::Inline { len, buf } = self {
             let at = usize::from(*len);
-            if let Some(room) = buf.get_mut(at..at + s.len()) {
+            let sep = usize::from(at > 0);
+            let end = at + sep + s.len();
+            if let Some(room) = buf.get_mut(at + sep..end) {
                 if s.is_ascii() {
                     room.copy_from_slice(s);
-                    *len += s.len() as u8;
+                    if sep == 1 {
+                        buf[at] = b'\n';
+                    }
+                    *len = end as u8;
                     return;
                 }
             }
+        }
+        if !self.is_empty() {
+            self.push('\n');
         }
         self.push_str(&alloc::string::String::from_utf8_lossy(s));
     }
@@ -126,17 +134,26 @@ mod tests {
     }
 
     #[test]
-    fn ascii_pushes_copy_inline_and_anything_else_stays_valid() {
-        let mut t = text("+CSQ: 23,99");
-        t.push_ascii(b"\n+X");
+    fn ascii_lines_copy_inline_and_anything_else_stays_valid() {
+        let mut t = Text::default();
+        t.push_ascii_line(b"+CSQ: 23,99");
+        t.push_ascii_line(b"+X");
         assert!(matches!(t, Text::Inline { .. }));
         assert_eq!(t.as_str(), "+CSQ: 23,99\n+X");
-        t.push_ascii(b"\xff\xc3\xa9");
-        assert_eq!(t.as_str(), "+CSQ: 23,99\n+X\u{fffd}\u{e9}");
+        t.push_ascii_line(b"\xff\xc3\xa9");
+        assert_eq!(t.as_str(), "+CSQ: 23,99\n+X\n\u{fffd}\u{e9}");
         let long = [b'a'; 2 * INLINE];
-        t.push_ascii(&long);
+        t.push_ascii_line(&long);
         assert!(matches!(t, Text::Heap(_)));
-        assert!(t.as_str().ends_with(core::str::from_utf8(&long).unwrap()));
+        let mut want = alloc::string::String::from("+CSQ: 23,99\n+X\n\u{fffd}\u{e9}\n");
+        want.push_str(core::str::from_utf8(&long).unwrap());
+        assert_eq!(t.as_str(), want);
+        let mut exact = Text::default();
+        exact.push_ascii_line(&[b'b'; INLINE]);
+        assert!(matches!(exact, Text::Inline { .. }));
+        exact.push_ascii_line(b"");
+        assert!(matches!(exact, Text::Heap(_)));
+        assert_eq!(exact.len(), INLINE + 1);
     }
 
     #[test]
