@@ -237,7 +237,7 @@ fn bench(c: &mut Criterion) {
                     s.transmitted(sent);
                     id
                 },
-                |s, id| session_csq_parse(s, id),
+                session_csq_parse,
             )
         })
     });
