@@ -255,17 +255,10 @@ impl Response {
         Response { text }
     }
 
-    /// Add a line (the session's receive path; it holds no CR or LF).
-    pub(crate) fn push_line(&mut self, line: &str) {
-        if !self.text.is_empty() {
-            self.text.push('\n');
-        }
-        self.text.push_str(line);
-    }
-
-    /// Add a line of ASCII bytes (see [`Text::push_ascii_line`]).
-    pub(crate) fn push_ascii_line(&mut self, line: &[u8]) {
-        self.text.push_ascii_line(line);
+    /// Add a line as received (the session's receive path; it holds no CR or LF): ASCII, all
+    /// the module sends, is its own text; anything else is made valid (U+FFFD).
+    pub(crate) fn push_line(&mut self, line: &[u8]) {
+        self.text.push_line(line);
     }
 
     /// The lines in order of arrival.

@@ -23,7 +23,7 @@ pub struct SessionConfig {
     pub max_payload: usize,
     /// Most response lines one command keeps (`ATI` on a broken module may never stop): 256.
     pub max_response_lines: usize,
-    /// Most response bytes one command keeps: 64 KiB.
+    /// Most response bytes one command keeps (as received, without line ends): 64 KiB.
     pub max_response_bytes: usize,
     /// Unhandled URCs kept: 256 (the oldest are dropped and counted beyond).
     pub urc_capacity: usize,

@@ -361,6 +361,10 @@ impl Framer {
                 return Some(Cut::Frame(frame));
             }
         }
+        if bytes.is_empty() {
+            // What `step` makes of no bytes (a replay was the only thing that could frame).
+            return None;
+        }
         if self.state == State::LineStart {
             if let Some(line) = self.whole_line(bytes) {
                 return Some(Cut::Line(line));

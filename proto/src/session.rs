@@ -639,13 +639,9 @@ impl Session {
         let Some(f) = self.inflight.as_mut() else {
             return;
         };
-        // ASCII (all the module sends) is its own text; anything else is made valid.
-        let ascii = line.is_ascii();
-        let lossy = if ascii { Cow::Borrowed("") } else { text(line) };
+        // Counted as received (the bound is on the module's bytes, not on their text).
         f.seen_lines += 1;
-        f.bytes = f
-            .bytes
-            .saturating_add(if ascii { line.len() } else { lossy.len() });
+        f.bytes = f.bytes.saturating_add(line.len());
         if f.too_large {
             return;
         }
@@ -655,11 +651,7 @@ impl Session {
             f.kept = 0;
             f.response = Response::default();
         } else {
-            if ascii {
-                f.response.push_ascii_line(line);
-            } else {
-                f.response.push_line(&lossy);
-            }
+            f.response.push_line(line);
             f.kept += 1;
         }
     }

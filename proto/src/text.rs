@@ -82,7 +82,7 @@ impl Text {
     /// Append a line: a `\n` first unless the text is empty, then the bytes, ASCII (anything
     /// else is replaced, so the text stays valid UTF-8). Inline, one plain copy: the receive
     /// path's short response lines skip the UTF-8 check a `&str` would cost them.
-    pub(crate) fn push_ascii_line(&mut self, s: &[u8]) {
+    pub(crate) fn push_line(&mut self, s: &[u8]) {
         if let Text::Inline { len, buf } = self {
             let at = usize::from(*len);
             let sep = usize::from(at > 0);
@@ -134,24 +134,24 @@ mod tests {
     }
 
     #[test]
-    fn ascii_lines_copy_inline_and_anything_else_stays_valid() {
+    fn lines_copy_inline_and_anything_else_stays_valid() {
         let mut t = Text::default();
-        t.push_ascii_line(b"+CSQ: 23,99");
-        t.push_ascii_line(b"+X");
+        t.push_line(b"+CSQ: 23,99");
+        t.push_line(b"+X");
         assert!(matches!(t, Text::Inline { .. }));
         assert_eq!(t.as_str(), "+CSQ: 23,99\n+X");
-        t.push_ascii_line(b"\xff\xc3\xa9");
+        t.push_line(b"\xff\xc3\xa9");
         assert_eq!(t.as_str(), "+CSQ: 23,99\n+X\n\u{fffd}\u{e9}");
         let long = [b'a'; 2 * INLINE];
-        t.push_ascii_line(&long);
+        t.push_line(&long);
         assert!(matches!(t, Text::Heap(_)));
         let mut want = alloc::string::String::from("+CSQ: 23,99\n+X\n\u{fffd}\u{e9}\n");
         want.push_str(core::str::from_utf8(&long).unwrap());
         assert_eq!(t.as_str(), want);
         let mut exact = Text::default();
-        exact.push_ascii_line(&[b'b'; INLINE]);
+        exact.push_line(&[b'b'; INLINE]);
         assert!(matches!(exact, Text::Inline { .. }));
-        exact.push_ascii_line(b"");
+        exact.push_line(b"");
         assert!(matches!(exact, Text::Heap(_)));
         assert_eq!(exact.len(), INLINE + 1);
     }
