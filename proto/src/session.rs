@@ -226,6 +226,7 @@ impl Session {
     }
 
     /// The outcome of a command that ended, once.
+    #[inline]
     pub fn take_outcome(&mut self, id: CommandId) -> Option<Outcome> {
         let at = self.outcomes.iter().position(|(o, _)| *o == id)?;
         Some(self.outcomes.swap_remove(at).1)
@@ -722,17 +723,26 @@ impl Session {
     /// Queue an event, within `event_capacity`: when full, the oldest notification goes first
     /// (a trace line, a socket or URC notice), and only when there is none the oldest
     /// `CommandDone` — whose outcome is still kept for [`take_outcome`](Self::take_outcome).
+    #[inline]
     fn notify(&mut self, e: Event) {
         if self.events.len() >= self.cfg.event_capacity.max(1) {
-            let at = self
-                .events
-                .iter()
-                .position(|e| !matches!(e, Event::CommandDone(_)))
-                .unwrap_or(0);
-            self.events.remove(at);
-            self.stats.events_dropped += 1;
+            self.drop_oldest_event();
         }
         self.events.push_back(e);
+    }
+
+    /// The event queue is full (the driver does not poll): make room as [`notify`](Self::notify)
+    /// says.
+    #[cold]
+    #[inline(never)]
+    fn drop_oldest_event(&mut self) {
+        let at = self
+            .events
+            .iter()
+            .position(|e| !matches!(e, Event::CommandDone(_)))
+            .unwrap_or(0);
+        self.events.remove(at);
+        self.stats.events_dropped += 1;
     }
 
     fn trace(&mut self, direction: Direction, text: String) {
@@ -778,6 +788,7 @@ impl Session {
     }
 
     /// The next event, oldest first.
+    #[inline]
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }
