@@ -39,6 +39,9 @@ pub struct Command {
     /// The line from this byte on is a secret (a password): see [`Command::secret_from`].
     pub(crate) secret_from: Option<usize>,
     pub(crate) on_ok_format: Option<ReceiveFormat>,
+    /// The length of the first prefix given with [`expects`](Self::expects): the one a
+    /// response line is compared with first, found without scanning the text for its end.
+    pub(crate) first_expected: Option<usize>,
 }
 
 /// Never shows the payload: it may be a private key.
@@ -85,6 +88,7 @@ impl Command {
             secret: false,
             secret_from: None,
             on_ok_format: None,
+            first_expected: None,
         }
     }
 
@@ -102,6 +106,7 @@ impl Command {
     /// are URCs.
     #[must_use]
     pub fn expects(mut self, prefix: &str) -> Self {
+        self.first_expected.get_or_insert(prefix.len());
         self.text.push('\n');
         self.text.push_str(prefix);
         self
@@ -206,6 +211,13 @@ impl Command {
     /// [`line`](Self::line) as bytes (no UTF-8 check of the inline text: the receive path).
     pub(crate) fn line_bytes(&self) -> &[u8] {
         &self.text.as_bytes()[..self.line_len]
+    }
+
+    /// The first prefix given with [`expects`](Self::expects), if any.
+    #[inline]
+    pub(crate) fn first_expected(&self) -> Option<&[u8]> {
+        let start = self.line_len + 1;
+        self.text.as_bytes().get(start..start + self.first_expected?)
     }
 
     /// The prefixes given with [`expects`](Self::expects), in order.
@@ -360,6 +372,9 @@ mod tests {
         let c = Command::new("+X=1").expects("+X").expects("+Y");
         assert_eq!(c.line(), "AT+X=1");
         assert_eq!(c.expected().collect::<Vec<_>>(), [&b"+X"[..], b"+Y"]);
+        assert_eq!(c.first_expected(), Some(&b"+X"[..]));
+        assert_eq!(Command::new("+Z").first_expected(), None);
+        assert_eq!(Command::new("+Z").expects("").first_expected(), Some(&b""[..]));
         assert_eq!(Command::new("").line(), "AT");
         assert_eq!(Command::new("").expected().count(), 0);
         assert_eq!(Command::from_line(" at+csq ").line(), "AT+csq");

@@ -974,7 +974,10 @@ fn owns(cmd: &Command, kept: usize, line: &[u8]) -> bool {
     if line.first() != Some(&b'+') {
         return cmd.bare_lines;
     }
-    let Some(params) = cmd.expected().find_map(|p| after_name(p, line)) else {
+    // The first prefix first, without a scan for its end: most commands expect one.
+    let first = cmd.first_expected().and_then(|p| after_name(p, line));
+    let Some(params) = first.or_else(|| cmd.expected().skip(1).find_map(|p| after_name(p, line)))
+    else {
         return false;
     };
     match (cmd.shape, cmd.max_lines) {
