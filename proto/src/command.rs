@@ -268,7 +268,7 @@ impl Response {
     }
 
     /// Add a line as received (the session's receive path; it holds no CR or LF): ASCII, all
-    /// the module sends, is its own text; anything else is made valid (U+FFFD).
+    /// the module sends, is its own text; bytes that are not UTF-8 become U+FFFD.
     pub(crate) fn push_line(&mut self, line: &[u8]) {
         self.text.push_line(line);
     }

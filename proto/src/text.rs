@@ -79,9 +79,10 @@ impl Text {
         }
     }
 
-    /// Append a line: a `\n` first unless the text is empty, then the bytes, ASCII (anything
-    /// else is replaced, so the text stays valid UTF-8). Inline, one plain copy: the receive
-    /// path's short response lines skip the UTF-8 check a `&str` would cost them.
+    /// Append a line: a `\n` first unless the text is empty, then the bytes — ASCII as they
+    /// are, anything else through `from_utf8_lossy` (valid UTF-8 kept, the rest U+FFFD), so the
+    /// text stays valid UTF-8. Inline ASCII is one plain copy: the receive path's short response
+    /// lines skip the UTF-8 check a `&str` would cost them.
     pub(crate) fn push_line(&mut self, s: &[u8]) {
         if let Text::Inline { len, buf } = self {
             let at = usize::from(*len);
