@@ -217,7 +217,9 @@ impl Command {
     #[inline]
     pub(crate) fn first_expected(&self) -> Option<&[u8]> {
         let start = self.line_len + 1;
-        self.text.as_bytes().get(start..start + self.first_expected?)
+        self.text
+            .as_bytes()
+            .get(start..start + self.first_expected?)
     }
 
     /// The prefixes given with [`expects`](Self::expects), in order.
@@ -374,7 +376,10 @@ mod tests {
         assert_eq!(c.expected().collect::<Vec<_>>(), [&b"+X"[..], b"+Y"]);
         assert_eq!(c.first_expected(), Some(&b"+X"[..]));
         assert_eq!(Command::new("+Z").first_expected(), None);
-        assert_eq!(Command::new("+Z").expects("").first_expected(), Some(&b""[..]));
+        assert_eq!(
+            Command::new("+Z").expects("").first_expected(),
+            Some(&b""[..])
+        );
         assert_eq!(Command::new("").line(), "AT");
         assert_eq!(Command::new("").expected().count(), 0);
         assert_eq!(Command::from_line(" at+csq ").line(), "AT+csq");

@@ -394,7 +394,11 @@ impl Framer {
             return None;
         }
         // The LF of its CR LF too: at the start of a line it would be skipped anyway.
-        let end = if bytes.get(at..at + 2) == Some(b"\r\n") { at + 2 } else { at + 1 };
+        let end = if bytes.get(at..at + 2) == Some(b"\r\n") {
+            at + 2
+        } else {
+            at + 1
+        };
         *bytes = &bytes[end..];
         Some(line)
     }
@@ -751,7 +755,8 @@ fn line_end(bytes: &[u8]) -> Option<usize> {
             return memchr2(b'\r', b'\n', &bytes[at..]).map(|i| at + i);
         }
         let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let hits = zero_bytes(w ^ (LO * u64::from(b'\r'))) | zero_bytes(w ^ (LO * u64::from(b'\n')));
+        let hits =
+            zero_bytes(w ^ (LO * u64::from(b'\r'))) | zero_bytes(w ^ (LO * u64::from(b'\n')));
         if hits != 0 {
             return Some(at + (hits.trailing_zeros() / 8) as usize);
         }
@@ -855,7 +860,11 @@ mod tests {
                 "lent OK"
             ]
         );
-        for format in [ReceiveFormat::Raw, ReceiveFormat::RawLine, ReceiveFormat::Read] {
+        for format in [
+            ReceiveFormat::Raw,
+            ReceiveFormat::RawLine,
+            ReceiveFormat::Read,
+        ] {
             let mut f = Framer::new(4096, 4096);
             f.set_format(format);
             let (mut header, prefix): (&[u8], _) = if format == ReceiveFormat::Read {
