@@ -74,41 +74,38 @@ impl Pki {
         );
         let other_ca_key = rsa();
         let other_ca = sign("some other CA", &other_ca_key, None, Role::Ca);
-        write(&dir, "ca.pem", &ca.to_pem().unwrap());
-        write(&dir, "ca.der", &ca.to_der().unwrap());
-        write(&dir, "client.pem", &client.to_pem().unwrap());
-        write(
-            &dir,
-            "client.key",
-            &client_key.private_key_to_pem_pkcs8().unwrap(),
-        );
-        write(
-            &dir,
-            "client.der.key",
-            &client_key.private_key_to_der().unwrap(),
-        );
-        write(&dir, "notes.txt", b"this is not a certificate\n");
-        write(&dir, "other-ca.pem", &other_ca.to_pem().unwrap());
-        write(&dir, "server.pem", &server.to_pem().unwrap());
-        write(
-            &dir,
-            "server.key",
-            &server_key.private_key_to_pem_pkcs8().unwrap(),
-        );
-        write(&dir, "server-ec.pem", &server_ec.to_pem().unwrap());
-        write(
-            &dir,
-            "server-ec.key",
-            &server_ec_key.private_key_to_pem_pkcs8().unwrap(),
-        );
-        Pki {
+        let pki = Pki {
             dir,
             ca_pem: ca.to_pem().unwrap(),
             ca_der: ca.to_der().unwrap(),
             client_cert_pem: client.to_pem().unwrap(),
             client_key_pem: client_key.private_key_to_pem_pkcs8().unwrap(),
             client_key_der: client_key.private_key_to_der().unwrap(),
+        };
+        // Each encoded once: the files and the fields hold the same bytes.
+        let files: [(&str, &[u8]); 11] = [
+            ("ca.pem", &pki.ca_pem),
+            ("ca.der", &pki.ca_der),
+            ("client.pem", &pki.client_cert_pem),
+            ("client.key", &pki.client_key_pem),
+            ("client.der.key", &pki.client_key_der),
+            ("notes.txt", b"this is not a certificate\n"),
+            ("other-ca.pem", &other_ca.to_pem().unwrap()),
+            ("server.pem", &server.to_pem().unwrap()),
+            (
+                "server.key",
+                &server_key.private_key_to_pem_pkcs8().unwrap(),
+            ),
+            ("server-ec.pem", &server_ec.to_pem().unwrap()),
+            (
+                "server-ec.key",
+                &server_ec_key.private_key_to_pem_pkcs8().unwrap(),
+            ),
+        ];
+        for (name, bytes) in files {
+            write(&pki.dir, name, bytes);
         }
+        pki
     }
 
     pub fn path(&self, name: &str) -> String {
